@@ -1,0 +1,249 @@
+// posix_spawn-based command runner; see command_runner.hpp.
+//
+// Why posix_spawn and not Boost.Process v2's default launcher (Boost 1.81): the launcher forks,
+// so its cost grows with the daemon's RSS, it calls notify_fork in the child (a deadlock risk
+// with a multi-threaded io_context), and on exec failure it calls exit() in the child, flushing
+// the parent's stdio buffers a second time. posix_spawn (CLONE_VFORK) has none of these; the
+// pid is then adopted by boost::process::v2::process, which waits on a pidfd without SIGCHLD.
+#include "hooks/command_runner.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/readable_pipe.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/writable_pipe.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/process/v2/process.hpp>
+
+#include <array>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace appserver::hooks {
+
+namespace asio = boost::asio;
+namespace bp = boost::process::v2;
+
+namespace {
+
+std::string os_error(int err) {
+  return std::string(std::strerror(err)) + " (os error " + std::to_string(err) + ")";
+}
+
+struct Pipe {
+  int read = -1;
+  int write = -1;
+  bool open() {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) return false;
+    read = fds[0];
+    write = fds[1];
+    return true;
+  }
+  void close_all() {
+    if (read >= 0) ::close(read);
+    if (write >= 0) ::close(write);
+    read = write = -1;
+  }
+};
+
+class CommandRun final : public RunningCommand, public std::enable_shared_from_this<CommandRun> {
+ public:
+  CommandRun(asio::any_io_executor ex, CommandSpec spec, std::function<void(CommandResult)> done)
+      : ex_(ex), spec_(std::move(spec)), done_(std::move(done)), in_(ex), out_(ex), err_(ex),
+        timer_(ex) {}
+
+  void start() {
+    result_.started = std::chrono::system_clock::now();
+    started_ = std::chrono::steady_clock::now();
+    int spawn_error = spawn();
+    if (spawn_error != 0) {
+      result_.error = os_error(spawn_error);
+      complete_now();
+      return;
+    }
+    auto self = shared_from_this();
+    pending_ = 3;
+    read_stream(out_, out_buf_, result_.stdout_text);
+    read_stream(err_, err_buf_, result_.stderr_text);
+    process_->async_wait([self](boost::system::error_code, int) {
+      int status = self->process_->native_exit_code();
+      if (WIFEXITED(status)) self->result_.exit_code = WEXITSTATUS(status);
+      self->op_done();
+    });
+    asio::async_write(in_, asio::buffer(spec_.stdin_data),
+                      [self](boost::system::error_code ec, std::size_t) {
+                        // EPIPE: the hook exited without reading its input; that is fine.
+                        if (ec && ec != asio::error::broken_pipe &&
+                            ec != asio::error::operation_aborted && !self->finished_)
+                          self->result_.error = "failed to write hook stdin: " + ec.message();
+                        boost::system::error_code ignored;
+                        self->in_.close(ignored);
+                      });
+    timer_.expires_after(spec_.timeout);
+    timer_.async_wait([self](boost::system::error_code ec) {
+      if (ec || self->finished_) return;
+      self->result_.timed_out = true;
+      self->kill_group();
+    });
+  }
+
+  void cancel() override {
+    // Kill at once (kill(2) is thread-safe) so a shutdown that stops the io_context next does
+    // not leave hook processes behind; the bookkeeping runs on the executor.
+    if (pgid_ > 0) ::kill(-pgid_, SIGKILL);
+    auto self = shared_from_this();
+    asio::post(ex_, [self] {
+      if (self->finished_ || self->pgid_ <= 0) return;
+      self->result_.cancelled = true;
+      self->kill_group();
+    });
+  }
+
+ private:
+  int spawn() {
+    Pipe in, out, err;
+    if (!in.open() || !out.open() || !err.open()) {
+      int e = errno;
+      in.close_all();
+      out.close_all();
+      err.close_all();
+      return e;
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, in.read, 0);
+    posix_spawn_file_actions_adddup2(&actions, out.write, 1);
+    posix_spawn_file_actions_adddup2(&actions, err.write, 2);
+    if (!spec_.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, spec_.cwd.c_str());
+
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t defaults, empty;
+    sigemptyset(&empty);
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGPIPE);  // the daemon ignores SIGPIPE; hooks get the default
+    sigaddset(&defaults, SIGINT);
+    sigaddset(&defaults, SIGTERM);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    posix_spawnattr_setsigmask(&attr, &empty);
+    posix_spawnattr_setpgroup(&attr, 0);  // own process group, so a timeout kills the tree
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
+                                        POSIX_SPAWN_SETSIGMASK);
+
+    std::vector<std::string> env_storage;
+    std::vector<char*> envp;
+    char** env = environ;
+    if (spec_.environment) {
+      env_storage = *spec_.environment;
+      for (auto& e : env_storage) envp.push_back(e.data());
+      envp.push_back(nullptr);
+      env = envp.data();
+    }
+    std::string sh = "/bin/sh", dash_c = "-c", command = spec_.command;
+    std::array<char*, 4> argv{sh.data(), dash_c.data(), command.data(), nullptr};
+    pid_t pid = -1;
+    int rc = ::posix_spawn(&pid, "/bin/sh", &actions, &attr, argv.data(), env);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    ::close(in.read);
+    ::close(out.write);
+    ::close(err.write);
+    if (rc != 0) {
+      ::close(in.write);
+      ::close(out.read);
+      ::close(err.read);
+      return rc;
+    }
+    pgid_ = pid;
+    process_.emplace(ex_, pid);
+    in_.assign(in.write);
+    out_.assign(out.read);
+    err_.assign(err.read);
+    return 0;
+  }
+
+  void read_stream(asio::readable_pipe& pipe, std::array<char, 16384>& buf, std::string& sink) {
+    auto self = shared_from_this();
+    pipe.async_read_some(asio::buffer(buf), [self, &pipe, &buf, &sink](
+                                                boost::system::error_code ec, std::size_t n) {
+      if (n > 0) {
+        std::size_t room = self->spec_.max_output_bytes > sink.size()
+                               ? self->spec_.max_output_bytes - sink.size()
+                               : 0;
+        if (n > room) self->result_.output_truncated = true;
+        sink.append(buf.data(), std::min(n, room));
+      }
+      if (ec) {
+        self->op_done();
+        return;
+      }
+      self->read_stream(pipe, buf, sink);
+    });
+  }
+
+  void kill_group() {
+    if (pgid_ > 0) ::kill(-pgid_, SIGKILL);
+    // A descendant that left the group could keep the pipes open; stop reading them.
+    boost::system::error_code ignored;
+    out_.close(ignored);
+    err_.close(ignored);
+    in_.close(ignored);
+  }
+
+  void op_done() {
+    if (--pending_ == 0) complete_now();
+  }
+
+  void complete_now() {
+    if (finished_) return;
+    finished_ = true;
+    timer_.cancel();
+    boost::system::error_code ignored;
+    in_.close(ignored);
+    result_.completed = std::chrono::system_clock::now();
+    result_.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started_);
+    if (result_.timed_out || result_.cancelled) {
+      result_.exit_code.reset();
+      result_.stdout_text.clear();
+      result_.stderr_text.clear();
+    }
+    auto done = std::move(done_);
+    auto result = std::move(result_);
+    asio::post(ex_, [done = std::move(done), result = std::move(result)]() mutable {
+      done(std::move(result));
+    });
+  }
+
+  asio::any_io_executor ex_;
+  CommandSpec spec_;
+  std::function<void(CommandResult)> done_;
+  asio::writable_pipe in_;
+  asio::readable_pipe out_, err_;
+  asio::steady_timer timer_;
+  std::optional<bp::process> process_;
+  std::array<char, 16384> out_buf_{}, err_buf_{};
+  CommandResult result_;
+  std::chrono::steady_clock::time_point started_;
+  pid_t pgid_ = -1;
+  int pending_ = 0;
+  bool finished_ = false;
+};
+
+}  // namespace
+
+std::shared_ptr<RunningCommand> run_command(asio::any_io_executor executor, CommandSpec spec,
+                                            std::function<void(CommandResult)> done) {
+  auto run = std::make_shared<CommandRun>(executor, std::move(spec), std::move(done));
+  run->start();
+  return run;
+}
+
+}  // namespace appserver::hooks

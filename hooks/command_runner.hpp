@@ -1,0 +1,57 @@
+// Runs one shell command asynchronously: `/bin/sh -c <command>` in a given cwd, in its own
+// process group, with a payload written to its stdin (then closed), stdout/stderr captured up
+// to a bound, and a timeout that SIGKILLs the whole group. This is the only file that knows how
+// processes are made (posix_spawn, with the pid adopted by Boost.Process v2 for the wait).
+//
+// Thread-safety: start and cancel from the executor passed in (a strand); `done` is invoked
+// exactly once on that executor.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace appserver::hooks {
+
+struct CommandSpec {
+  std::string command;                     // shell command line
+  std::string cwd;                         // working directory ("" = inherit)
+  std::string stdin_data;                  // written in full, then stdin is closed
+  std::chrono::milliseconds timeout{600'000};
+  std::size_t max_output_bytes = 1 << 20;  // per stream; the rest is read and dropped
+  std::optional<std::vector<std::string>> environment;  // KEY=VALUE; nullopt = inherit
+};
+
+struct CommandResult {
+  std::optional<int> exit_code;  // nullopt when the process died from a signal or never ran
+  std::string stdout_text;
+  std::string stderr_text;
+  bool output_truncated = false;       // a stream exceeded max_output_bytes
+  bool timed_out = false;              // the group was killed by the timeout
+  bool cancelled = false;              // the group was killed by cancel()
+  std::optional<std::string> error;    // spawn or stdin failure ("No such file … (os error 2)")
+  std::chrono::system_clock::time_point started;
+  std::chrono::system_clock::time_point completed;
+  std::chrono::milliseconds duration{0};  // monotonic
+};
+
+/// A started command. Keep it to cancel; dropping it does not stop the command.
+class RunningCommand {
+ public:
+  virtual ~RunningCommand() = default;
+  /// Kills the process group now; `done` then reports cancelled = true.
+  virtual void cancel() = 0;
+};
+
+/// Starts `spec` and calls `done` once with the result (also for spawn failures).
+std::shared_ptr<RunningCommand> run_command(boost::asio::any_io_executor executor,
+                                            CommandSpec spec,
+                                            std::function<void(CommandResult)> done);
+
+}  // namespace appserver::hooks

@@ -1,0 +1,166 @@
+// Hook selection, preview, concurrent execution and aggregation; see hook_engine.hpp.
+#include "hooks/hook_engine.hpp"
+
+#include "hooks/hook_events.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include <chrono>
+
+namespace appserver::hooks {
+
+namespace asio = boost::asio;
+using protocol::v2::HookExecutionMode;
+using protocol::v2::HookHandlerType;
+using protocol::v2::HookRunStatus;
+using protocol::v2::HookScope;
+
+namespace {
+std::int64_t unix_seconds(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+}  // namespace
+
+std::vector<const HookHandler*> select_handlers(const HookSet& set,
+                                                const HookInvocation& invocation) {
+  std::vector<const HookHandler*> out;
+  const bool uses_matcher = event_info(invocation.event).uses_matcher;
+  for (const auto& handler : set.handlers) {
+    if (handler.event != invocation.event) continue;
+    if (uses_matcher && invocation.matcher_input &&
+        !handler.matcher.matches(*invocation.matcher_input))
+      continue;
+    out.push_back(&handler);
+  }
+  return out;
+}
+
+std::string run_id(const HookHandler& handler, const std::string& suffix) {
+  return std::string(event_info(handler.event).kebab) + ":" +
+         std::to_string(handler.display_order) + ":" + handler.source_path + suffix;
+}
+
+HookRunSummary preview_run(const HookHandler& handler, const HookInvocation& invocation,
+                           std::int64_t now_sec) {
+  HookRunSummary run;
+  run.id = run_id(handler, invocation.run_id_suffix);
+  run.eventName = handler.event;
+  run.handlerType = HookHandlerType::command;
+  run.executionMode = handler.async ? HookExecutionMode::async : HookExecutionMode::sync;
+  run.scope = event_info(handler.event).thread_scoped ? HookScope::thread : HookScope::turn;
+  run.sourcePath = handler.source_path;
+  run.source = handler.source;
+  run.displayOrder = handler.display_order;
+  run.status = HookRunStatus::running;
+  run.statusMessage = handler.status_message;
+  run.startedAt = now_sec;
+  return run;
+}
+
+HookBatchResult aggregate(HookEventName event, std::vector<HookRunResult> runs) {
+  HookBatchResult batch;
+  bool any_stopped = false, any_blocked = false;
+  for (const auto& run : runs) {
+    any_stopped = any_stopped || run.outcome.should_stop;
+    any_blocked = any_blocked || run.outcome.should_block;
+    for (const auto& context : run.outcome.contexts) batch.contexts.push_back(context);
+  }
+  switch (event) {
+    case HookEventName::userPromptSubmit:
+      batch.should_stop = any_stopped || any_blocked;
+      batch.should_block = any_blocked;
+      break;
+    case HookEventName::stop:
+      batch.should_stop = any_stopped;
+      batch.should_block = !any_stopped && any_blocked;
+      if (batch.should_block) {
+        for (const auto& run : runs)
+          if (run.outcome.should_block)
+            batch.fragments.push_back({run.outcome.reason, run.summary.id});
+      }
+      break;
+    default:
+      batch.should_stop = any_stopped;
+      batch.should_block = any_blocked;
+      break;
+  }
+  batch.runs = std::move(runs);
+  return batch;
+}
+
+namespace {
+
+class Batch final : public HookBatch, public std::enable_shared_from_this<Batch> {
+ public:
+  Batch(asio::any_io_executor ex, std::vector<const HookHandler*> handlers,
+        HookInvocation invocation, std::function<void(HookBatchResult)> done)
+      : ex_(ex), handlers_(std::move(handlers)), invocation_(std::move(invocation)),
+        done_(std::move(done)), results_(handlers_.size()) {}
+
+  void start() {
+    remaining_ = handlers_.size();
+    if (remaining_ == 0) {
+      auto self = shared_from_this();
+      asio::post(ex_, [self] { self->finish(); });
+      return;
+    }
+    auto self = shared_from_this();
+    for (std::size_t i = 0; i < handlers_.size(); ++i) {
+      const HookHandler& handler = *handlers_[i];
+      CommandSpec spec;
+      spec.command = handler.command;
+      spec.cwd = invocation_.cwd;
+      spec.stdin_data = invocation_.stdin_json;
+      spec.timeout = std::chrono::seconds(handler.timeout_sec);
+      running_.push_back(run_command(ex_, std::move(spec), [self, i](CommandResult result) {
+        self->on_result(i, std::move(result));
+      }));
+    }
+  }
+
+  void cancel() override {
+    for (auto& command : running_)
+      if (command) command->cancel();
+  }
+
+ private:
+  void on_result(std::size_t i, CommandResult result) {
+    const HookHandler& handler = *handlers_[i];
+    HookRunResult& out = results_[i];
+    out.summary = preview_run(handler, invocation_, unix_seconds(result.started));
+    out.outcome = interpret_command_result(handler.event, result, handler.timeout_sec);
+    out.summary.status = out.outcome.status;
+    out.summary.entries = out.outcome.entries;
+    out.summary.completedAt = unix_seconds(result.completed);
+    out.summary.durationMs = result.duration.count();
+    running_[i].reset();
+    if (--remaining_ == 0) finish();
+  }
+
+  void finish() {
+    auto done = std::move(done_);
+    done(aggregate(invocation_.event, std::move(results_)));
+  }
+
+  asio::any_io_executor ex_;
+  std::vector<const HookHandler*> handlers_;
+  HookInvocation invocation_;
+  std::function<void(HookBatchResult)> done_;
+  std::vector<HookRunResult> results_;
+  std::vector<std::shared_ptr<RunningCommand>> running_;
+  std::size_t remaining_ = 0;
+};
+
+}  // namespace
+
+std::shared_ptr<HookBatch> run_hooks(asio::any_io_executor executor,
+                                     std::vector<const HookHandler*> handlers,
+                                     HookInvocation invocation,
+                                     std::function<void(HookBatchResult)> done) {
+  auto batch = std::make_shared<Batch>(executor, std::move(handlers), std::move(invocation),
+                                       std::move(done));
+  batch->start();
+  return batch;
+}
+
+}  // namespace appserver::hooks

@@ -1,0 +1,78 @@
+// The hook engine: select the handlers an event matches, preview them (the `running` summaries
+// sent as hook/started), run them concurrently, and aggregate their outcomes in configured
+// order (hooks-spec.md §3, §4.6). The engine knows no JSON-RPC: the caller emits notifications.
+//
+// Thread-safety: a HookBatch lives on the executor passed to run_hooks (a thread's strand);
+// `done` is invoked there exactly once.
+#pragma once
+
+#include "hooks/command_runner.hpp"
+#include "hooks/hook_config.hpp"
+#include "hooks/hook_output.hpp"
+#include "protocol/v2/hook.hpp"
+#include "protocol/v2/item.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace appserver::hooks {
+
+using protocol::v2::HookRunSummary;
+
+/// One firing of one event.
+struct HookInvocation {
+  HookEventName event = HookEventName::stop;
+  std::optional<std::string> matcher_input;  // tool name, SessionStart source, ...
+  std::string stdin_json;                    // compact JSON payload, written once per handler
+  std::string cwd;                           // working directory of the hook processes
+  std::string run_id_suffix;                 // ":<tool_use_id>" for tool events, else ""
+};
+
+/// Handlers of `set` that `invocation` selects, in configured (display) order. No dedup.
+std::vector<const HookHandler*> select_handlers(const HookSet& set, const HookInvocation& invocation);
+
+/// `<event-kebab>:<displayOrder>:<sourcePath><suffix>`.
+std::string run_id(const HookHandler& handler, const std::string& suffix);
+
+/// The `running` summary of a handler (hook/started). `now_sec`: unix SECONDS.
+HookRunSummary preview_run(const HookHandler& handler, const HookInvocation& invocation,
+                           std::int64_t now_sec);
+
+/// A finished run: its final summary (hook/completed) and what it means.
+struct HookRunResult {
+  HookRunSummary summary;
+  HookRunOutcome outcome;
+};
+
+/// The aggregate of one event's runs, in configured order (hooks-spec.md §4.6).
+struct HookBatchResult {
+  std::vector<HookRunResult> runs;
+  bool should_stop = false;   // SessionStart/UserPromptSubmit/Stop: end the turn
+  bool should_block = false;  // Stop: continue with `fragments`; UserPromptSubmit: blocked
+  std::vector<std::string> contexts;  // flattened additionalContext, configured order
+  std::vector<protocol::v2::HookPromptFragment> fragments;  // Stop continuation prompts
+};
+
+/// Combines per-run outcomes of `event` into the batch result.
+HookBatchResult aggregate(HookEventName event, std::vector<HookRunResult> runs);
+
+/// A running batch; cancel() kills every process group still running.
+class HookBatch {
+ public:
+  virtual ~HookBatch() = default;
+  virtual void cancel() = 0;
+};
+
+/// Runs `handlers` concurrently for `invocation` and calls `done` once with the aggregate.
+/// With no handlers, `done` is still called (posted) with an empty result.
+std::shared_ptr<HookBatch> run_hooks(boost::asio::any_io_executor executor,
+                                     std::vector<const HookHandler*> handlers,
+                                     HookInvocation invocation,
+                                     std::function<void(HookBatchResult)> done);
+
+}  // namespace appserver::hooks

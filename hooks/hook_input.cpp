@@ -1,0 +1,55 @@
+// Hook stdin payloads; see hook_input.hpp.
+#include "hooks/hook_input.hpp"
+
+namespace appserver::hooks {
+
+using Ordered = nlohmann::ordered_json;
+
+namespace {
+std::string dump(const Ordered& j) {
+  return j.dump(-1, ' ', false, Ordered::error_handler_t::replace);
+}
+}  // namespace
+
+std::string session_start_input(const HookInputContext& c, const std::string& source) {
+  Ordered j;
+  j["session_id"] = c.session_id;
+  j["transcript_path"] = c.transcript_path;
+  j["cwd"] = c.cwd;
+  j["hook_event_name"] = "SessionStart";
+  j["model"] = c.model;
+  j["permission_mode"] = c.permission_mode;
+  j["source"] = source;
+  return dump(j);
+}
+
+std::string user_prompt_submit_input(const HookInputContext& c, const std::string& prompt) {
+  Ordered j;
+  j["session_id"] = c.session_id;
+  j["turn_id"] = c.turn_id;
+  j["transcript_path"] = c.transcript_path;
+  j["cwd"] = c.cwd;
+  j["hook_event_name"] = "UserPromptSubmit";
+  j["model"] = c.model;
+  j["permission_mode"] = c.permission_mode;
+  j["prompt"] = prompt;
+  return dump(j);
+}
+
+std::string stop_input(const HookInputContext& c, bool stop_hook_active,
+                       const std::optional<std::string>& last_assistant_message) {
+  Ordered j;
+  j["session_id"] = c.session_id;
+  j["turn_id"] = c.turn_id;
+  j["transcript_path"] = c.transcript_path;
+  j["cwd"] = c.cwd;
+  j["hook_event_name"] = "Stop";
+  j["model"] = c.model;
+  j["permission_mode"] = c.permission_mode;
+  j["stop_hook_active"] = stop_hook_active;
+  j["last_assistant_message"] =
+      last_assistant_message ? Ordered(*last_assistant_message) : Ordered(nullptr);
+  return dump(j);
+}
+
+}  // namespace appserver::hooks

@@ -1,0 +1,31 @@
+// The JSON each hook command receives on stdin, per event, with the keys in the order Codex
+// 0.169 writes them (protocol-notes.md §9). snake_case: this is the Claude-Code-compatible hook
+// contract, not the camelCase app-server wire. Serialised compact, no trailing newline.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+
+namespace appserver::hooks {
+
+/// Facts common to every payload of one thread/turn.
+struct HookInputContext {
+  std::string session_id;       // the thread id
+  std::string turn_id;          // the current turn id
+  std::string transcript_path;  // absolute path of the thread's history file
+  std::string cwd;
+  std::string model;
+  std::string permission_mode;  // "bypassPermissions" (approval never) or "default"
+};
+
+/// SessionStart: `source` is "startup" | "resume" | "clear" | "compact". No turn_id.
+std::string session_start_input(const HookInputContext& c, const std::string& source);
+/// UserPromptSubmit: `prompt` is the text of the user message.
+std::string user_prompt_submit_input(const HookInputContext& c, const std::string& prompt);
+/// Stop: `stop_hook_active` is true while continuing because a Stop hook blocked.
+std::string stop_input(const HookInputContext& c, bool stop_hook_active,
+                       const std::optional<std::string>& last_assistant_message);
+
+}  // namespace appserver::hooks

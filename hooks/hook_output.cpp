@@ -1,0 +1,226 @@
+// Hook output interpretation; see hook_output.hpp and hooks-spec.md §4.2–§4.4.
+#include "hooks/hook_output.hpp"
+
+#include "hooks/hook_events.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string_view>
+#include <vector>
+#include <set>
+
+namespace appserver::hooks {
+
+using Json = nlohmann::json;
+using protocol::v2::HookOutputEntryKind;
+
+std::string trim_copy(std::string_view s) {
+  auto begin = s.find_first_not_of(" \t\r\n");
+  if (begin == std::string_view::npos) return {};
+  auto end = s.find_last_not_of(" \t\r\n");
+  return std::string(s.substr(begin, end - begin + 1));
+}
+
+namespace {
+
+/// Per-event words used in Codex's error texts.
+struct EventWords {
+  const char* invalid_json;       // "hook returned invalid <…> JSON output"
+  const char* exit2_without_reason;  // nullptr: exit 2 is an ordinary failure
+  bool plain_text_is_context;
+  bool plain_text_is_failure;
+  std::vector<std::string_view> top_level;       // accepted beyond the universal four
+  std::vector<std::string_view> specific;        // accepted in hookSpecificOutput; empty = none
+};
+
+EventWords words_for(HookEventName event) {
+  using E = HookEventName;
+  switch (event) {
+    case E::sessionStart:
+      return {"hook returned invalid session start JSON output", nullptr, true, false, {},
+              {"additionalContext"}};
+    case E::userPromptSubmit:
+      return {"hook returned invalid user prompt submit JSON output",
+              "UserPromptSubmit hook exited with code 2 but did not write a blocking reason to stderr",
+              true, false, {"decision", "reason"}, {"additionalContext"}};
+    case E::stop:
+      return {"hook returned invalid stop hook JSON output",
+              "Stop hook exited with code 2 but did not write a continuation prompt to stderr",
+              false, true, {"decision", "reason"}, {}};
+    default:
+      return {"hook returned invalid hook JSON output", nullptr, false, false, {}, {}};
+  }
+}
+
+bool is_string_or_null(const Json& object, const char* key) {
+  auto it = object.find(key);
+  return it == object.end() || it->is_null() || it->is_string();
+}
+
+std::optional<std::string> string_field(const Json& object, const char* key) {
+  auto it = object.find(key);
+  if (it == object.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+/// Strict validation of a JSON object against the event's output shape: unknown fields are
+/// rejected at every level, types are strict (hooks-spec.md §4.2 rule 2).
+bool valid_shape(const Json& out, const EventWords& words) {
+  static const std::set<std::string> universal = {"continue", "stopReason", "suppressOutput",
+                                                  "systemMessage", "hookSpecificOutput"};
+  for (const auto& [key, value] : out.items()) {
+    bool known = universal.count(key) > 0;
+    for (std::string_view extra : words.top_level) known = known || key == extra;
+    if (!known) return false;
+  }
+  if (auto it = out.find("continue"); it != out.end() && !it->is_boolean()) return false;
+  if (auto it = out.find("suppressOutput"); it != out.end() && !it->is_boolean()) return false;
+  if (!is_string_or_null(out, "stopReason") || !is_string_or_null(out, "systemMessage") ||
+      !is_string_or_null(out, "reason"))
+    return false;
+  if (auto it = out.find("decision"); it != out.end() && !it->is_null()) {
+    if (!it->is_string() || it->get<std::string>() != "block") return false;
+  }
+  if (auto it = out.find("hookSpecificOutput"); it != out.end() && !it->is_null()) {
+    if (words.specific.empty() || !it->is_object()) return false;
+    auto name = it->find("hookEventName");
+    if (name == it->end() || !name->is_string() ||
+        !event_from_config_key(name->get<std::string>()))
+      return false;
+    for (const auto& [key, value] : it->items()) {
+      if (key == "hookEventName") continue;
+      bool known = false;
+      for (std::string_view field : words.specific) known = known || key == field;
+      if (!known || !(value.is_string() || value.is_null())) return false;
+    }
+  }
+  return true;
+}
+
+HookRunOutcome failed(std::string text) {
+  HookRunOutcome outcome;
+  outcome.status = HookRunStatus::failed;
+  outcome.entries.push_back({HookOutputEntryKind::error, std::move(text)});
+  return outcome;
+}
+
+HookRunOutcome interpret_json(HookEventName event, const Json& out, const EventWords& words) {
+  HookRunOutcome outcome;
+  const auto system_message = string_field(out, "systemMessage");
+  std::optional<std::string> context;
+  if (auto specific = out.find("hookSpecificOutput"); specific != out.end() && specific->is_object())
+    context = string_field(*specific, "additionalContext");
+  const bool stop = out.value("continue", true) == false;
+  const auto stop_reason = string_field(out, "stopReason");
+  const bool block = string_field(out, "decision") == std::optional<std::string>("block");
+  const std::string reason = trim_copy(string_field(out, "reason").value_or(""));
+
+  auto add_common = [&](bool with_context) {
+    if (system_message) outcome.entries.push_back({HookOutputEntryKind::warning, *system_message});
+    if (with_context && context) {
+      outcome.entries.push_back({HookOutputEntryKind::context, *context});
+      outcome.contexts.push_back(*context);
+    }
+  };
+
+  switch (event) {
+    case HookEventName::sessionStart:
+      add_common(true);
+      if (stop) {
+        outcome.status = HookRunStatus::stopped;
+        outcome.should_stop = true;
+        if (stop_reason) outcome.entries.push_back({HookOutputEntryKind::stop, *stop_reason});
+      }
+      return outcome;
+    case HookEventName::userPromptSubmit:
+      if (stop) {
+        add_common(true);
+        outcome.status = HookRunStatus::stopped;
+        outcome.should_stop = true;
+        if (stop_reason) outcome.entries.push_back({HookOutputEntryKind::stop, *stop_reason});
+        return outcome;
+      }
+      if (block && reason.empty()) {
+        HookRunOutcome f =
+            failed("UserPromptSubmit hook returned decision:block without a non-empty reason");
+        if (system_message)
+          f.entries.insert(f.entries.begin(), {HookOutputEntryKind::warning, *system_message});
+        return f;
+      }
+      add_common(true);
+      if (block) {
+        outcome.status = HookRunStatus::blocked;
+        outcome.should_stop = true;
+        outcome.should_block = true;
+        outcome.reason = reason;
+        outcome.entries.push_back({HookOutputEntryKind::feedback, reason});
+      }
+      return outcome;
+    case HookEventName::stop:
+      add_common(false);
+      if (stop) {
+        outcome.status = HookRunStatus::stopped;
+        outcome.should_stop = true;
+        if (stop_reason) outcome.entries.push_back({HookOutputEntryKind::stop, *stop_reason});
+        return outcome;
+      }
+      if (block && reason.empty()) {
+        outcome.status = HookRunStatus::failed;
+        outcome.entries.push_back(
+            {HookOutputEntryKind::error, "Stop hook returned decision:block without a non-empty reason"});
+        return outcome;
+      }
+      if (block) {
+        outcome.status = HookRunStatus::blocked;
+        outcome.should_block = true;
+        outcome.reason = reason;
+        outcome.entries.push_back({HookOutputEntryKind::feedback, reason});
+      }
+      return outcome;
+    default:
+      add_common(false);
+      return outcome;
+  }
+}
+
+}  // namespace
+
+HookRunOutcome interpret_command_result(HookEventName event, const CommandResult& result,
+                                        std::int64_t timeout_sec) {
+  const EventWords words = words_for(event);
+  if (result.timed_out) return failed("hook timed out after " + std::to_string(timeout_sec) + "s");
+  if (result.cancelled) return failed("hook was cancelled");
+  if (result.error && !result.exit_code) return failed(*result.error);
+  if (!result.exit_code) return failed("hook exited without a status code");
+
+  const int code = *result.exit_code;
+  if (code == 2 && words.exit2_without_reason) {
+    const std::string reason = trim_copy(result.stderr_text);
+    if (reason.empty()) return failed(words.exit2_without_reason);
+    HookRunOutcome outcome;
+    outcome.status = HookRunStatus::blocked;
+    outcome.should_block = true;
+    outcome.should_stop = event == HookEventName::userPromptSubmit;
+    outcome.reason = reason;
+    outcome.entries.push_back({HookOutputEntryKind::feedback, reason});
+    return outcome;
+  }
+  if (code != 0) return failed("hook exited with code " + std::to_string(code));
+
+  const std::string stdout_text = trim_copy(result.stdout_text);
+  if (stdout_text.empty()) return {};
+  Json parsed = Json::parse(stdout_text, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_discarded() && parsed.is_object() && valid_shape(parsed, words))
+    return interpret_json(event, parsed, words);
+
+  const bool looks_like_json = stdout_text.front() == '{' || stdout_text.front() == '[';
+  if (looks_like_json || words.plain_text_is_failure) return failed(words.invalid_json);
+  HookRunOutcome outcome;
+  if (words.plain_text_is_context) {
+    outcome.entries.push_back({HookOutputEntryKind::context, stdout_text});
+    outcome.contexts.push_back(stdout_text);
+  }
+  return outcome;
+}
+
+}  // namespace appserver::hooks

@@ -1,0 +1,98 @@
+// JSON-RPC envelope parsing and serialisation; see jsonrpc.hpp for the wire conventions.
+#include "protocol/jsonrpc.hpp"
+
+namespace appserver::protocol {
+
+Json RpcError::to_json() const {
+  Json out = {{"code", static_cast<int>(code)}, {"message", message}};
+  if (!data.is_null()) out["data"] = data;
+  return out;
+}
+
+RpcError parse_error(std::string detail) {
+  return {ErrorCode::ParseError, "Parse error: " + std::move(detail), nullptr};
+}
+RpcError invalid_request(std::string message) {
+  return {ErrorCode::InvalidRequest, std::move(message), nullptr};
+}
+RpcError method_not_found(std::string_view method) {
+  return {ErrorCode::MethodNotFound, "Method not found: " + std::string(method), nullptr};
+}
+RpcError invalid_params(std::string message) {
+  return {ErrorCode::InvalidParams, "Invalid params: " + std::move(message), nullptr};
+}
+RpcError internal_error(std::string message) {
+  return {ErrorCode::InternalError, "Internal error: " + std::move(message), nullptr};
+}
+
+namespace {
+bool valid_id(const Json& id) { return id.is_number_integer() || id.is_string(); }
+
+Json params_or_empty(const Json& object) {
+  auto it = object.find("params");
+  if (it == object.end() || it->is_null()) return Json::object();
+  return *it;
+}
+}  // namespace
+
+IncomingMessage parse_message(std::string_view text) {
+  Json message = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (message.is_discarded()) return Rejected{nullptr, parse_error("invalid JSON")};
+  if (message.is_array())
+    return Rejected{nullptr, invalid_request("Invalid request: batch requests are not supported")};
+  if (!message.is_object())
+    return Rejected{nullptr, invalid_request("Invalid request: expected a JSON object")};
+
+  auto id_it = message.find("id");
+  auto method_it = message.find("method");
+  const bool has_id = id_it != message.end();
+  Json id = has_id ? *id_it : Json(nullptr);
+  if (has_id && !valid_id(id))
+    return Rejected{nullptr, invalid_request("Invalid request: `id` must be an integer or a string")};
+
+  if (auto version = message.find("jsonrpc");
+      version != message.end() && *version != Json("2.0")) {
+    return Rejected{id, invalid_request("Invalid request: `jsonrpc` must be \"2.0\"")};
+  }
+
+  if (method_it != message.end()) {
+    if (!method_it->is_string())
+      return Rejected{id, invalid_request("Invalid request: `method` must be a string")};
+    Json params = params_or_empty(message);
+    if (!params.is_object() && !params.is_array())
+      return Rejected{id, invalid_request("Invalid request: `params` must be an object")};
+    if (has_id) return IncomingRequest{id, method_it->get<std::string>(), std::move(params)};
+    return IncomingNotification{method_it->get<std::string>(), std::move(params)};
+  }
+
+  if (has_id) {
+    if (auto error = message.find("error"); error != message.end() && error->is_object()) {
+      RpcError rpc_error;
+      rpc_error.code = static_cast<ErrorCode>(error->value("code", -32603));
+      rpc_error.message = error->value("message", "");
+      return IncomingResponse{id, nullptr, rpc_error};
+    }
+    if (auto result = message.find("result"); result != message.end())
+      return IncomingResponse{id, *result, std::nullopt};
+  }
+  return Rejected{id, invalid_request("Invalid request: missing field `method`")};
+}
+
+std::string make_response(const RequestId& id, const Json& result) {
+  return Json{{"id", id}, {"result", result}}.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string make_error(const RequestId& id, const RpcError& error) {
+  return Json{{"id", id}, {"error", error.to_json()}}.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string make_notification(std::string_view method, const Json& params,
+                              std::int64_t emitted_at_ms) {
+  return Json{{"method", method}, {"params", params}, {"emittedAtMs", emitted_at_ms}}.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string make_request(const RequestId& id, std::string_view method, const Json& params) {
+  return Json{{"id", id}, {"method", method}, {"params", params}}.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace appserver::protocol

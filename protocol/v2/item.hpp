@@ -1,0 +1,99 @@
+// Thread items and user input of the v2 protocol (Codex 0.169 `ThreadItem`, `UserInput`),
+// and the item notifications. Times named `*AtMs` are unix MILLISECONDS.
+#pragma once
+
+#include "protocol/describe_json.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace appserver::protocol::v2 {
+
+/// `{"type":"text","text":…,"text_elements":[…]}`; text_elements are kept opaque.
+struct TextUserInput {
+  static constexpr const char* type_tag = "text";
+  std::string text;
+  std::vector<Json> text_elements;
+  bool operator==(const TextUserInput&) const = default;
+};
+BOOST_DESCRIBE_STRUCT(TextUserInput, (), (text, text_elements))
+
+/// What a client may send as turn input. Only text is understood by this server so far;
+/// other variants are rejected with -32602 naming the unknown `type`.
+using UserInput = std::variant<TextUserInput>;
+
+struct UserMessageItem {
+  static constexpr const char* type_tag = "userMessage";
+  std::string id;
+  std::optional<std::string> clientId;
+  std::vector<UserInput> content;
+  bool operator==(const UserMessageItem&) const = default;
+};
+BOOST_DESCRIBE_STRUCT(UserMessageItem, (), (id, clientId, content))
+
+struct AgentMessageItem {
+  static constexpr const char* type_tag = "agentMessage";
+  std::string id;
+  std::string text;
+  std::optional<std::string> phase;
+  bool operator==(const AgentMessageItem&) const = default;
+};
+BOOST_DESCRIBE_STRUCT(AgentMessageItem, (), (id, text, phase))
+
+/// One Stop-hook continuation prompt; `hookRunId` is the HookRunSummary.id that asked for it.
+struct HookPromptFragment {
+  std::string text;
+  std::string hookRunId;
+  bool operator==(const HookPromptFragment&) const = default;
+};
+BOOST_DESCRIBE_STRUCT(HookPromptFragment, (), (text, hookRunId))
+
+/// Recorded when a Stop hook blocks: the prompt(s) the agent continues with.
+struct HookPromptItem {
+  static constexpr const char* type_tag = "hookPrompt";
+  std::string id;
+  std::vector<HookPromptFragment> fragments;
+  bool operator==(const HookPromptItem&) const = default;
+};
+BOOST_DESCRIBE_STRUCT(HookPromptItem, (), (id, fragments))
+
+using ThreadItem = std::variant<UserMessageItem, AgentMessageItem, HookPromptItem>;
+
+/// The `id` member of any ThreadItem.
+inline const std::string& item_id(const ThreadItem& item) {
+  return std::visit([](const auto& alt) -> const std::string& { return alt.id; }, item);
+}
+
+/// `item/started` `{item, threadId, turnId, startedAtMs}`.
+struct ItemStartedNotification {
+  ThreadItem item;
+  std::string threadId;
+  std::string turnId;
+  std::int64_t startedAtMs = 0;
+};
+BOOST_DESCRIBE_STRUCT(ItemStartedNotification, (), (item, threadId, turnId, startedAtMs))
+
+/// `item/completed` `{item, threadId, turnId, completedAtMs, contentTokenCount}`.
+struct ItemCompletedNotification {
+  ThreadItem item;
+  std::string threadId;
+  std::string turnId;
+  std::int64_t completedAtMs = 0;
+  std::optional<std::int64_t> contentTokenCount;
+};
+BOOST_DESCRIBE_STRUCT(ItemCompletedNotification, (),
+                      (item, threadId, turnId, completedAtMs, contentTokenCount))
+
+/// `item/agentMessage/delta`: one streamed piece of an agentMessage's text (not stored).
+struct AgentMessageDeltaNotification {
+  std::string threadId;
+  std::string turnId;
+  std::string itemId;
+  std::string delta;
+};
+BOOST_DESCRIBE_STRUCT(AgentMessageDeltaNotification, (), (threadId, turnId, itemId, delta))
+
+}  // namespace appserver::protocol::v2

@@ -1,0 +1,165 @@
+// Threads of the v2 protocol (Codex 0.169 `Thread`, `ThreadStatus`, thread/* requests and
+// notifications). Times: createdAt / updatedAt unix SECONDS.
+#pragma once
+
+#include "protocol/describe_json.hpp"
+#include "protocol/v2/turn.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace appserver::protocol::v2 {
+
+enum class ThreadActiveFlag { waitingOnApproval, waitingOnUserInput };
+BOOST_DESCRIBE_ENUM(ThreadActiveFlag, waitingOnApproval, waitingOnUserInput)
+
+struct ThreadStatusNotLoaded {
+  static constexpr const char* type_tag = "notLoaded";
+  bool operator==(const ThreadStatusNotLoaded&) const = default;
+};
+BOOST_DESCRIBE_STRUCT(ThreadStatusNotLoaded, (), ())
+struct ThreadStatusIdle {
+  static constexpr const char* type_tag = "idle";
+  bool operator==(const ThreadStatusIdle&) const = default;
+};
+BOOST_DESCRIBE_STRUCT(ThreadStatusIdle, (), ())
+struct ThreadStatusSystemError {
+  static constexpr const char* type_tag = "systemError";
+  bool operator==(const ThreadStatusSystemError&) const = default;
+};
+BOOST_DESCRIBE_STRUCT(ThreadStatusSystemError, (), ())
+struct ThreadStatusActive {
+  static constexpr const char* type_tag = "active";
+  std::vector<ThreadActiveFlag> activeFlags;
+  bool operator==(const ThreadStatusActive&) const = default;
+};
+BOOST_DESCRIBE_STRUCT(ThreadStatusActive, (), (activeFlags))
+
+/// `{"type":"notLoaded"|"idle"|"systemError"}` or `{"type":"active","activeFlags":[…]}`.
+using ThreadStatus =
+    std::variant<ThreadStatusNotLoaded, ThreadStatusIdle, ThreadStatusSystemError, ThreadStatusActive>;
+
+struct Thread {
+  std::string id;
+  std::string sessionId;
+  std::optional<std::string> forkedFromId;
+  std::string preview;
+  bool ephemeral = false;
+  std::string modelProvider;
+  std::optional<std::string> model;
+  std::int64_t createdAt = 0;
+  std::int64_t updatedAt = 0;
+  ThreadStatus status = ThreadStatusNotLoaded{};
+  /// Absolute path of the thread's stored history (JSONL), or null.
+  std::optional<std::string> path;
+  std::string cwd;
+  std::string cliVersion;
+  /// `SessionSource`; always "vscode" for app-server threads, as the reference sends.
+  std::string source = "vscode";
+  std::optional<std::string> originator;
+  std::optional<std::string> name;
+  std::optional<std::string> projectId;
+  std::vector<Turn> turns;
+  bool operator==(const Thread&) const = default;
+};
+BOOST_DESCRIBE_STRUCT(Thread, (),
+                      (id, sessionId, forkedFromId, preview, ephemeral, modelProvider, model,
+                       createdAt, updatedAt, status, path, cwd, cliVersion, source, originator,
+                       name, projectId, turns))
+
+/// `thread/start`. `approvalPolicy`, `sandbox` and `config` are accepted and kept opaque.
+struct ThreadStartParams {
+  std::optional<std::string> cwd;
+  std::optional<std::string> model;
+  std::optional<std::string> modelProvider;
+  std::optional<Json> approvalPolicy;
+  std::optional<Json> sandbox;
+  std::optional<Json> config;
+  std::optional<bool> ephemeral;
+};
+BOOST_DESCRIBE_STRUCT(ThreadStartParams, (),
+                      (cwd, model, modelProvider, approvalPolicy, sandbox, config, ephemeral))
+
+/// Result of thread/start and thread/resume: the thread plus its effective settings.
+/// `approvalPolicy` is an AskForApproval (`"never"`…), `sandbox` a SandboxPolicy object.
+struct ThreadStartResponse {
+  Thread thread;
+  std::string model;
+  std::string modelProvider;
+  std::optional<std::string> serviceTier;
+  std::string cwd;
+  Json approvalPolicy;
+  std::string approvalsReviewer = "user";
+  Json sandbox;
+  std::optional<std::string> reasoningEffort;
+};
+BOOST_DESCRIBE_STRUCT(ThreadStartResponse, (),
+                      (thread, model, modelProvider, serviceTier, cwd, approvalPolicy,
+                       approvalsReviewer, sandbox, reasoningEffort))
+
+struct ThreadStartedNotification {
+  Thread thread;
+};
+BOOST_DESCRIBE_STRUCT(ThreadStartedNotification, (), (thread))
+
+struct ThreadStatusChangedNotification {
+  std::string threadId;
+  ThreadStatus status;
+};
+BOOST_DESCRIBE_STRUCT(ThreadStatusChangedNotification, (), (threadId, status))
+
+/// `thread/resume`: load a stored thread (if not loaded) and subscribe to it.
+struct ThreadResumeParams {
+  std::string threadId;
+  std::optional<std::string> cwd;
+  std::optional<std::string> model;
+  std::optional<Json> approvalPolicy;
+  std::optional<Json> config;
+  std::optional<bool> excludeTurns;
+};
+BOOST_DESCRIBE_STRUCT(ThreadResumeParams, (),
+                      (threadId, cwd, model, approvalPolicy, config, excludeTurns))
+
+using ThreadResumeResponse = ThreadStartResponse;
+
+/// `thread/read`: a thread's metadata, with its turns when `includeTurns` is true.
+struct ThreadReadParams {
+  std::string threadId;
+  std::optional<bool> includeTurns;
+};
+BOOST_DESCRIBE_STRUCT(ThreadReadParams, (), (threadId, includeTurns))
+
+struct ThreadReadResponse {
+  Thread thread;
+};
+BOOST_DESCRIBE_STRUCT(ThreadReadResponse, (), (thread))
+
+/// `thread/list`: stored threads, newest first. `cursor` is opaque; `limit` defaults to 50.
+struct ThreadListParams {
+  std::optional<std::string> cursor;
+  std::optional<std::int64_t> limit;
+};
+BOOST_DESCRIBE_STRUCT(ThreadListParams, (), (cursor, limit))
+
+struct ThreadListResponse {
+  std::vector<Thread> data;
+  std::optional<std::string> nextCursor;
+};
+BOOST_DESCRIBE_STRUCT(ThreadListResponse, (), (data, nextCursor))
+
+struct ThreadLoadedListParams {
+  std::optional<std::string> cursor;
+  std::optional<std::int64_t> limit;
+};
+BOOST_DESCRIBE_STRUCT(ThreadLoadedListParams, (), (cursor, limit))
+
+struct ThreadLoadedListResponse {
+  std::vector<std::string> data;
+  std::optional<std::string> nextCursor;
+};
+BOOST_DESCRIBE_STRUCT(ThreadLoadedListResponse, (), (data, nextCursor))
+
+}  // namespace appserver::protocol::v2

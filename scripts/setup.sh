@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs exactly the Debian 12 packages app-server needs to build and test. Idempotent, non-interactive.
+set -euo pipefail
+PKGS=(
+  build-essential cmake ninja-build ccache pkg-config
+  libboost1.81-dev libboost-filesystem1.81-dev
+  nlohmann-json3-dev libspdlog-dev libfmt-dev catch2
+  libssl-dev ca-certificates python3
+)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

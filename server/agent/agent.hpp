@@ -1,0 +1,39 @@
+// The agent behind a turn: given the conversation so far, it produces one assistant reply,
+// streamed as text deltas. Implementations: BuiltinAgent (offline, deterministic, default);
+// a Responses API client comes later. Called on the thread's strand; one sample at a time.
+#pragma once
+
+#include "server/threads/thread_history.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace appserver {
+
+struct SamplingRequest {
+  std::vector<ModelMessage> conversation;  // whole history, oldest first
+  std::size_t turn_start = 0;              // index of the current turn's first message
+};
+
+struct SamplingResult {
+  std::string text;                   // the full reply (concatenation of the deltas)
+  std::optional<std::string> error;   // set when the sample failed
+};
+
+class Agent {
+ public:
+  virtual ~Agent() = default;
+  /// The model slug reported in thread/start and hook payloads.
+  virtual std::string model() const = 0;
+  /// The provider id reported as `modelProvider`.
+  virtual std::string provider() const = 0;
+  /// Produces a reply; calls `on_delta` for each streamed piece before returning.
+  virtual boost::asio::awaitable<SamplingResult> sample(
+      SamplingRequest request, std::function<void(const std::string&)> on_delta) = 0;
+};
+
+}  // namespace appserver

@@ -1,0 +1,67 @@
+// The built-in offline agent; see builtin_agent.hpp.
+#include "server/agent/builtin_agent.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace appserver {
+
+namespace asio = boost::asio;
+
+std::string BuiltinAgent::compose_reply(const SamplingRequest& request) {
+  std::vector<std::string> prompts, hook_prompts, context;
+  for (std::size_t i = request.turn_start; i < request.conversation.size(); ++i) {
+    const auto& message = request.conversation[i];
+    if (message.role == "developer") {
+      context.push_back(message.text);
+    } else if (message.role == "user") {
+      (message.text.rfind("<hook_prompt", 0) == 0 ? hook_prompts : prompts).push_back(message.text);
+    }
+  }
+  std::string reply;
+  if (!hook_prompts.empty()) {
+    reply += "Continuing because a Stop hook asked me to: " + hook_prompts.back() + "\n";
+  } else if (!prompts.empty()) {
+    reply += "You said: \"" + prompts.back() + "\"\n";
+  } else {
+    reply += "I received no prompt.\n";
+  }
+  if (context.empty()) {
+    reply += "No hook context reached me in this turn.";
+  } else {
+    reply += "Hook context I received (" + std::to_string(context.size()) + "):";
+    for (const auto& c : context) reply += "\n- " + c;
+  }
+  return reply;
+}
+
+std::vector<std::string> BuiltinAgent::split_deltas(const std::string& text) {
+  std::vector<std::string> out;
+  std::string current;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    current += text[i];
+    const bool boundary = text[i] == ' ' || text[i] == '\n';
+    if (boundary && current.size() >= 16) {
+      out.push_back(std::move(current));
+      current.clear();
+    }
+  }
+  if (!current.empty()) out.push_back(std::move(current));
+  return out;
+}
+
+asio::awaitable<SamplingResult> BuiltinAgent::sample(
+    SamplingRequest request, std::function<void(const std::string&)> on_delta) {
+  SamplingResult result;
+  result.text = compose_reply(request);
+  auto executor = co_await asio::this_coro::executor;
+  for (const auto& delta : split_deltas(result.text)) {
+    // Yield between deltas so other work on the strand interleaves, as with a real stream.
+    co_await asio::post(executor, asio::use_awaitable);
+    on_delta(delta);
+  }
+  co_return result;
+}
+
+}  // namespace appserver

@@ -1,0 +1,23 @@
+// The built-in offline agent: no network, deterministic. Its reply says what it received —
+// the prompt of this turn and every developer message (hook context) — so a user can see hooks
+// take effect. The reply is streamed in several small deltas.
+#pragma once
+
+#include "server/agent/agent.hpp"
+
+namespace appserver {
+
+class BuiltinAgent final : public Agent {
+ public:
+  std::string model() const override { return "builtin"; }
+  std::string provider() const override { return "builtin"; }
+  boost::asio::awaitable<SamplingResult> sample(
+      SamplingRequest request, std::function<void(const std::string&)> on_delta) override;
+
+  /// The reply text for a request (exposed for tests).
+  static std::string compose_reply(const SamplingRequest& request);
+  /// Splits a reply into the streamed deltas (each at most ~24 bytes, on word boundaries).
+  static std::vector<std::string> split_deltas(const std::string& text);
+};
+
+}  // namespace appserver

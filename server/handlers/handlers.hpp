@@ -1,0 +1,27 @@
+// Request handlers, one per methods.def row: `on_<handler>(connection, params, reply)`.
+// Declared from the table so a new row without a handler fails to link. Handlers run on the
+// connection's strand; work on a thread is posted to that thread's strand.
+#pragma once
+
+#include "protocol/methods.hpp"
+#include "server/rpc/reply.hpp"
+#include "server/server_context.hpp"
+
+namespace appserver {
+
+class Handlers {
+ public:
+  explicit Handlers(ServerContext& ctx) : ctx_(ctx) {}
+
+#define REQUEST(handler, method, Params, Result) \
+  void on_##handler(const ConnectionPtr& connection, protocol::v2::Params params, \
+                    Reply<protocol::v2::Result> reply);
+#define CLIENT_NOTIFICATION(handler, method, Params) \
+  void on_##handler(const ConnectionPtr& connection, protocol::v2::Params params);
+#include "protocol/methods.def"
+
+ private:
+  ServerContext& ctx_;
+};
+
+}  // namespace appserver

@@ -1,0 +1,44 @@
+// hooks/list: what the engine discovers for each cwd, in the reference's shape.
+#include "server/handlers/handlers.hpp"
+
+#include "hooks/hook_config.hpp"
+#include "server/threads/live_thread.hpp"
+
+#include <boost/asio/post.hpp>
+
+namespace appserver {
+
+namespace v2 = protocol::v2;
+
+namespace {
+v2::HooksListEntry entry_for(const std::string& cwd, const hooks::HookSet& set) {
+  v2::HooksListEntry entry;
+  entry.cwd = cwd;
+  for (const auto& handler : set.handlers) entry.hooks.push_back(hooks::to_metadata(handler));
+  entry.warnings = set.warnings;
+  return entry;
+}
+}  // namespace
+
+void Handlers::on_hooks_list(const ConnectionPtr&, v2::HooksListParams params,
+                             Reply<v2::HooksListResponse> reply) {
+  if (params.threadId) {
+    auto thread = ctx_.registry.find(*params.threadId);
+    if (!thread) {
+      reply.error(protocol::invalid_request("thread not loaded: " + *params.threadId));
+      return;
+    }
+    boost::asio::post(thread->strand(), [thread, reply] {
+      reply(v2::HooksListResponse{{entry_for(thread->settings().cwd, thread->hooks())}});
+    });
+    return;
+  }
+  if (params.cwds.empty()) params.cwds.push_back(ctx_.options.default_cwd.string());
+  v2::HooksListResponse response;
+  for (const auto& cwd : params.cwds)
+    response.data.push_back(
+        entry_for(cwd, hooks::discover(hooks::default_sources(ctx_.options.home, cwd))));
+  reply(response);
+}
+
+}  // namespace appserver

@@ -1,0 +1,173 @@
+// thread/start, thread/resume, thread/read, thread/list, thread/loaded/list.
+#include "server/handlers/handlers.hpp"
+
+#include "server/threads/live_thread.hpp"
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+namespace appserver {
+
+namespace v2 = protocol::v2;
+namespace fs = std::filesystem;
+using boost::asio::post;
+
+namespace {
+
+/// Resolves a requested cwd (relative to the server's default cwd); nullopt + error text when
+/// it is not an existing directory.
+std::optional<std::string> resolve_cwd(const std::optional<std::string>& requested,
+                                       const fs::path& fallback, std::string& error) {
+  fs::path cwd = requested && !requested->empty() ? fs::path(*requested) : fallback;
+  if (cwd.is_relative()) cwd = fallback / cwd;
+  std::error_code ec;
+  cwd = fs::weakly_canonical(cwd, ec);
+  if (ec || !fs::is_directory(cwd, ec)) {
+    error = "params.cwd: not an existing directory: " + cwd.string();
+    return std::nullopt;
+  }
+  return cwd.string();
+}
+
+v2::ThreadStartResponse settings_response(const LiveThread& thread, v2::Thread snapshot) {
+  v2::ThreadStartResponse response;
+  response.thread = std::move(snapshot);
+  response.model = thread.model();
+  response.modelProvider = thread.model_provider();
+  response.cwd = thread.settings().cwd;
+  response.approvalPolicy = thread.settings().approval_policy;
+  response.sandbox = thread.settings().sandbox;
+  return response;
+}
+
+ThreadSettings settings_from(const std::string& cwd, const std::optional<protocol::Json>& approval,
+                             const std::optional<protocol::Json>& sandbox) {
+  ThreadSettings settings;
+  settings.cwd = cwd;
+  if (approval && !approval->is_null()) settings.approval_policy = *approval;
+  if (sandbox && sandbox->is_string()) {
+    const std::string mode = sandbox->get<std::string>();
+    settings.sandbox = {{"type", mode == "read-only"         ? "readOnly"
+                                 : mode == "workspace-write" ? "workspaceWrite"
+                                                             : "dangerFullAccess"}};
+  }
+  return settings;
+}
+
+}  // namespace
+
+void Handlers::on_thread_start(const ConnectionPtr& connection, v2::ThreadStartParams params,
+                               Reply<v2::ThreadStartResponse> reply) {
+  std::string error;
+  auto cwd = resolve_cwd(params.cwd, ctx_.options.default_cwd, error);
+  if (!cwd) return reply.error(protocol::invalid_params(error));
+
+  v2::Thread thread;
+  thread.id = ctx_.ids->next("thread");
+  thread.sessionId = thread.id;
+  thread.ephemeral = params.ephemeral.value_or(false);
+  thread.createdAt = thread.updatedAt = ctx_.clock->now_sec();
+  thread.cwd = *cwd;
+  thread.cliVersion = kServerVersion;
+  thread.originator = connection->client_name;
+
+  std::shared_ptr<LiveThread> live;
+  try {
+    live = LiveThread::create(ctx_, thread, settings_from(*cwd, params.approvalPolicy, params.sandbox));
+  } catch (const std::exception& e) {
+    spdlog::error("thread/start failed: {}", e.what());
+    return reply.error(protocol::internal_error(std::string("cannot create thread: ") + e.what()));
+  }
+  ctx_.registry.insert(live->id(), live);
+  post(live->strand(), [this, live, connection, reply] {
+    live->subscribe(connection);
+    v2::Thread snapshot = live->snapshot(/*include_turns=*/true);
+    reply(settings_response(*live, snapshot));
+    ctx_.outgoing.notify(connection, v2::ThreadStartedNotification{snapshot});
+    live->send_hook_warnings(connection);
+  });
+}
+
+void Handlers::on_thread_resume(const ConnectionPtr& connection, v2::ThreadResumeParams params,
+                                Reply<v2::ThreadResumeResponse> reply) {
+  auto live = ctx_.registry.find(params.threadId);
+  if (!live) {
+    auto loaded = ctx_.store.load(params.threadId);
+    if (!loaded) return reply.error(protocol::invalid_request("thread not found: " + params.threadId));
+    std::string error;
+    auto cwd = resolve_cwd(params.cwd ? params.cwd : std::optional(loaded->history.thread().cwd),
+                           ctx_.options.default_cwd, error);
+    if (!cwd) return reply.error(protocol::invalid_params(error));
+    try {
+      live = LiveThread::resume(ctx_, std::move(loaded->history),
+                                settings_from(*cwd, params.approvalPolicy, std::nullopt));
+    } catch (const std::exception& e) {
+      return reply.error(protocol::internal_error(std::string("cannot resume thread: ") + e.what()));
+    }
+    live = ctx_.registry.insert(params.threadId, live);
+  }
+  const bool include_turns = !params.excludeTurns.value_or(false);
+  post(live->strand(), [live, connection, reply, include_turns] {
+    live->subscribe(connection);
+    reply(settings_response(*live, live->snapshot(include_turns)));
+    live->send_hook_warnings(connection);
+  });
+}
+
+void Handlers::on_thread_read(const ConnectionPtr&, v2::ThreadReadParams params,
+                              Reply<v2::ThreadReadResponse> reply) {
+  const bool include_turns = params.includeTurns.value_or(false);
+  if (auto live = ctx_.registry.find(params.threadId)) {
+    post(live->strand(), [live, reply, include_turns] {
+      reply(v2::ThreadReadResponse{live->snapshot(include_turns)});
+    });
+    return;
+  }
+  auto loaded = ctx_.store.load(params.threadId);
+  if (!loaded) return reply.error(protocol::invalid_request("thread not found: " + params.threadId));
+  v2::Thread thread = loaded->history.thread();
+  thread.status = v2::ThreadStatusNotLoaded{};
+  if (!include_turns) thread.turns.clear();
+  reply(v2::ThreadReadResponse{std::move(thread)});
+}
+
+void Handlers::on_thread_list(const ConnectionPtr&, v2::ThreadListParams params,
+                              Reply<v2::ThreadListResponse> reply) {
+  std::size_t offset = 0;
+  if (params.cursor) {
+    try {
+      offset = std::stoul(*params.cursor);
+    } catch (const std::exception&) {
+      return reply.error(protocol::invalid_params("params.cursor: not a cursor from thread/list"));
+    }
+  }
+  const std::size_t limit =
+      static_cast<std::size_t>(std::clamp<std::int64_t>(params.limit.value_or(50), 1, 500));
+  auto all = ctx_.store.list();
+  v2::ThreadListResponse response;
+  for (std::size_t i = offset; i < all.size() && response.data.size() < limit; ++i) {
+    if (ctx_.registry.find(all[i].id)) all[i].status = v2::ThreadStatusIdle{};
+    response.data.push_back(std::move(all[i]));
+  }
+  if (offset + response.data.size() < all.size())
+    response.nextCursor = std::to_string(offset + response.data.size());
+  reply(response);
+}
+
+void Handlers::on_thread_loaded_list(const ConnectionPtr&, v2::ThreadLoadedListParams,
+                                     Reply<v2::ThreadLoadedListResponse> reply) {
+  reply(v2::ThreadLoadedListResponse{ctx_.registry.ids(), std::nullopt});
+}
+
+void Handlers::on_turn_start(const ConnectionPtr&, v2::TurnStartParams params,
+                             Reply<v2::TurnStartResponse> reply) {
+  auto live = ctx_.registry.find(params.threadId);
+  if (!live) return reply.error(protocol::invalid_request("thread not loaded: " + params.threadId));
+  post(live->strand(), [live, params = std::move(params), reply]() mutable {
+    live->start_turn(std::move(params), reply);
+  });
+}
+
+}  // namespace appserver

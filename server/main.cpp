@@ -1,0 +1,38 @@
+// app-server entry point: logging first (stderr only), options, then the server.
+#include "server/options.hpp"
+#include "server/server.hpp"
+#include "server/support/log.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <iostream>
+
+int main(int argc, char** argv) {
+  appserver::init_logging("info");
+  // Hook processes may exit without reading their stdin; a write must fail with EPIPE, not kill us.
+  std::signal(SIGPIPE, SIG_IGN);
+  appserver::CommandLine cl;
+  try {
+    cl = appserver::parse_command_line(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const std::exception& e) {
+    std::cerr << "app-server: " << e.what() << "\n";
+    return 2;
+  }
+  if (cl.show_help) {
+    std::cout << appserver::usage();
+    return 0;
+  }
+  if (cl.show_version) {
+    std::cout << "app-server " << appserver::kServerVersion << "\n";
+    return 0;
+  }
+  appserver::init_logging(cl.server.log_level);
+  try {
+    appserver::Server server(cl.server);
+    return server.run();
+  } catch (const std::exception& e) {
+    spdlog::critical("fatal: {}", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,78 @@
+// Command-line parsing; see options.hpp.
+#include "server/options.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
+
+namespace appserver {
+
+std::string usage() {
+  return R"(app-server — a Codex app-server v2 JSON-RPC daemon with a hook engine.
+
+Usage: app-server [options]
+
+Options:
+  --listen URL            transport to serve; default stdio:// (JSON lines on stdin/stdout)
+  --home DIR              state folder (hooks.json, sessions/); default $APP_SERVER_HOME,
+                          else ~/.app-server
+  --cwd DIR               working directory of threads started without one; default: the
+                          process's working directory
+  --max-message-bytes N   longest accepted message; default 16777216
+  --log-level LEVEL       trace|debug|info|warn|error|off (logs go to stderr); default info
+  --version               print the version and exit
+  --help                  print this help and exit
+)";
+}
+
+CommandLine parse_command_line(const std::vector<std::string>& args) {
+  CommandLine cl;
+  bool listen_given = false;
+  auto value = [&](std::size_t& i) -> const std::string& {
+    if (i + 1 >= args.size()) throw std::invalid_argument(args[i] + " needs a value");
+    return args[++i];
+  };
+  std::filesystem::path home, cwd;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      cl.show_help = true;
+    } else if (arg == "--version") {
+      cl.show_version = true;
+    } else if (arg == "--listen") {
+      if (!listen_given) cl.server.listen.clear();
+      listen_given = true;
+      const std::string& url = value(i);
+      if (url != "stdio://" && url != "stdio")
+        throw std::invalid_argument("--listen " + url +
+                                    ": only stdio:// is supported by this build");
+      cl.server.listen.push_back("stdio://");
+    } else if (arg == "--home") {
+      home = value(i);
+    } else if (arg == "--cwd") {
+      cwd = value(i);
+    } else if (arg == "--log-level") {
+      cl.server.log_level = value(i);
+    } else if (arg == "--max-message-bytes") {
+      const std::string& v = value(i);
+      try {
+        cl.server.max_message_bytes = std::stoul(v);
+      } catch (const std::exception&) {
+        throw std::invalid_argument("--max-message-bytes " + v + ": expected a number of bytes");
+      }
+    } else {
+      throw std::invalid_argument("unknown option " + arg + " (see --help)");
+    }
+  }
+  if (home.empty()) {
+    if (const char* env = std::getenv("APP_SERVER_HOME"); env && *env) home = env;
+    else if (const char* user_home = std::getenv("HOME"); user_home && *user_home)
+      home = std::filesystem::path(user_home) / ".app-server";
+    else home = ".app-server";
+  }
+  cl.server.home = std::filesystem::absolute(home);
+  cl.server.default_cwd = std::filesystem::absolute(cwd.empty() ? std::filesystem::current_path() : cwd);
+  return cl;
+}
+
+}  // namespace appserver

@@ -1,0 +1,47 @@
+// What every handler and thread shares: options, clock and ids, the outgoing sender, the
+// thread store and registry, and the agent factory. Owned by Server; outlives all threads.
+#pragma once
+
+#include "server/agent/agent.hpp"
+#include "server/rpc/outgoing.hpp"
+#include "server/support/clock.hpp"
+#include "server/threads/thread_registry.hpp"
+#include "server/threads/thread_store.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace appserver {
+
+/// Version reported in userAgent and Thread.cliVersion.
+inline constexpr const char* kServerVersion = "0.169.0";
+
+struct ServerOptions {
+  std::filesystem::path home;            // --home, $APP_SERVER_HOME, ~/.app-server
+  std::filesystem::path default_cwd;     // cwd of threads started without one
+  std::vector<std::string> listen{"stdio://"};
+  std::string log_level = "info";
+  std::size_t max_message_bytes = 16 * 1024 * 1024;  // largest accepted message (bytes)
+};
+
+struct ServerContext {
+  ServerContext(boost::asio::io_context& io, ServerOptions opts);
+
+  boost::asio::io_context& io;
+  ServerOptions options;
+  std::unique_ptr<Clock> clock;
+  std::unique_ptr<IdGenerator> ids;
+  Outgoing outgoing;
+  ThreadStore store;
+  ThreadRegistry registry;
+  std::function<std::shared_ptr<Agent>()> make_agent;
+  /// Called (on a thread strand) whenever a thread finishes a turn; used to drain at shutdown.
+  std::function<void()> on_thread_idle = [] {};
+};
+
+}  // namespace appserver

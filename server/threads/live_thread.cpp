@@ -1,0 +1,77 @@
+// LiveThread: creation, subscription, snapshots; see live_thread.hpp. The turn itself is in
+// turn_runner.cpp.
+#include "server/threads/live_thread.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace appserver {
+
+LiveThread::LiveThread(ServerContext& ctx, std::string id, ThreadSettings settings)
+    : ctx_(ctx), strand_(boost::asio::make_strand(ctx.io)), id_(std::move(id)),
+      settings_(std::move(settings)), agent_(ctx.make_agent()) {
+  hooks_ = hooks::discover(hooks::default_sources(ctx.options.home, settings_.cwd));
+  for (const auto& warning : hooks_.warnings) spdlog::warn("thread {}: {}", id_, warning);
+}
+
+std::shared_ptr<LiveThread> LiveThread::create(ServerContext& ctx, v2::Thread thread,
+                                               ThreadSettings settings) {
+  std::shared_ptr<LiveThread> live(new LiveThread(ctx, thread.id, std::move(settings)));
+  live->log_ = ctx.store.open_log(thread.id);
+  thread.path = live->log_->path().string();
+  thread.model = live->model();
+  thread.modelProvider = live->model_provider();
+  thread.status = v2::ThreadStatusIdle{};
+  live->emit(v2::ThreadStartedNotification{thread});  // no subscribers yet: stored only
+  spdlog::info("thread {} started in {}", thread.id, live->settings_.cwd);
+  return live;
+}
+
+std::shared_ptr<LiveThread> LiveThread::resume(ServerContext& ctx, ThreadHistory history,
+                                               ThreadSettings settings) {
+  const std::string id = history.thread().id;
+  std::shared_ptr<LiveThread> live(new LiveThread(ctx, id, std::move(settings)));
+  live->history_ = std::move(history);
+  live->log_ = ctx.store.open_log(id);
+  live->session_start_source_ = "resume";
+  spdlog::info("thread {} resumed with {} turns", id, live->history_.turns().size());
+  return live;
+}
+
+void LiveThread::subscribe(const ConnectionPtr& connection) {
+  auto same = [&](const ConnectionWeak& w) {
+    auto c = w.lock();
+    return c && c->id() == connection->id();
+  };
+  std::erase_if(subscribers_, [](const ConnectionWeak& w) { return w.expired(); });
+  if (std::none_of(subscribers_.begin(), subscribers_.end(), same))
+    subscribers_.push_back(connection);
+}
+
+v2::Thread LiveThread::snapshot(bool include_turns) const {
+  v2::Thread thread = history_.thread();
+  if (turn_running_) thread.status = v2::ThreadStatusActive{};
+  else thread.status = v2::ThreadStatusIdle{};
+  thread.path = log_->path().string();
+  if (!include_turns) thread.turns.clear();
+  for (auto& turn : thread.turns) turn.itemsView = v2::TurnItemsView::full;
+  return thread;
+}
+
+void LiveThread::send_hook_warnings(const ConnectionPtr& connection) const {
+  for (const auto& warning : hooks_.warnings)
+    ctx_.outgoing.notify(connection, v2::WarningNotification{id_, warning});
+}
+
+void LiveThread::record_developer_message(const std::string& turn_id, const std::string& text) {
+  const protocol::Json params = {{"turnId", turn_id}, {"text", text}};
+  history_.apply(kDeveloperMessageRecord, params);
+  log_->append(kDeveloperMessageRecord, params);
+}
+
+void LiveThread::cancel_running_hooks() {
+  if (running_batch_) running_batch_->cancel();
+}
+
+}  // namespace appserver

@@ -1,0 +1,110 @@
+// One loaded thread: its history (the reducer), its append-only log, its hooks, its subscribers
+// and its running turn. Everything here runs on the thread's strand; other code reaches it only
+// with asio::post(thread->strand(), …). emit() is the single funnel for thread notifications:
+// fold into history → append to disk (stored ones) → serialise once → send to subscribers.
+#pragma once
+
+#include "hooks/hook_config.hpp"
+#include "hooks/hook_engine.hpp"
+#include "hooks/hook_input.hpp"
+#include "protocol/methods.hpp"
+#include "server/rpc/reply.hpp"
+#include "server/server_context.hpp"
+#include "server/threads/thread_history.hpp"
+#include "server/threads/thread_store.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace appserver {
+
+namespace v2 = protocol::v2;
+
+/// Settings a thread runs with (from thread/start or thread/resume).
+struct ThreadSettings {
+  std::string cwd;
+  protocol::Json approval_policy = "never";
+  protocol::Json sandbox = {{"type", "dangerFullAccess"}};
+};
+
+class LiveThread : public std::enable_shared_from_this<LiveThread> {
+ public:
+  using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
+
+  /// A brand-new thread: writes its `thread/started` record. Throws std::system_error if its
+  /// file cannot be created.
+  static std::shared_ptr<LiveThread> create(ServerContext& ctx, v2::Thread thread,
+                                            ThreadSettings settings);
+  /// A stored thread loaded for resume; its first turn runs SessionStart with source "resume".
+  static std::shared_ptr<LiveThread> resume(ServerContext& ctx, ThreadHistory history,
+                                            ThreadSettings settings);
+
+  Strand& strand() { return strand_; }
+  const std::string& id() const { return id_; }
+
+  // --- Everything below: call on strand() only. ---
+  void subscribe(const ConnectionPtr& connection);
+  /// The thread as clients see it; turns only when `include_turns`.
+  v2::Thread snapshot(bool include_turns) const;
+  const ThreadSettings& settings() const { return settings_; }
+  std::string model() const { return agent_->model(); }
+  std::string model_provider() const { return agent_->provider(); }
+  bool busy() const { return turn_running_; }
+  const hooks::HookSet& hooks() const { return hooks_; }
+  /// Sends this thread's hook discovery warnings to one connection.
+  void send_hook_warnings(const ConnectionPtr& connection) const;
+
+  /// Starts a turn: replies with the inProgress turn, then runs it to completion. Errors
+  /// (a turn already running, empty input) are replied as JSON-RPC errors.
+  void start_turn(v2::TurnStartParams params, Reply<v2::TurnStartResponse> reply);
+  /// Kills running hook processes (shutdown); the turn then completes on its own.
+  void cancel_running_hooks();
+
+ private:
+  LiveThread(ServerContext& ctx, std::string id, ThreadSettings settings);
+
+  template <class Notification>
+  void emit(const Notification& notification);
+  void record_developer_message(const std::string& turn_id, const std::string& text);
+
+  // Turn runner (turn_runner.cpp).
+  struct TurnState;
+  boost::asio::awaitable<void> run_turn(std::shared_ptr<TurnState> turn);
+  boost::asio::awaitable<hooks::HookBatchResult> run_event(TurnState& turn,
+                                                           hooks::HookInvocation invocation);
+  boost::asio::awaitable<bool> sample_reply(TurnState& turn);
+  void complete_turn(TurnState& turn, v2::TurnStatus status, std::optional<v2::TurnError> error);
+  hooks::HookInputContext hook_context(const TurnState& turn) const;
+
+  ServerContext& ctx_;
+  Strand strand_;
+  std::string id_;
+  ThreadSettings settings_;
+  ThreadHistory history_;
+  std::unique_ptr<ThreadLog> log_;
+  hooks::HookSet hooks_;
+  std::shared_ptr<Agent> agent_;
+  std::vector<ConnectionWeak> subscribers_;
+  std::shared_ptr<hooks::HookBatch> running_batch_;
+  std::string session_start_source_ = "startup";  // "" once SessionStart has run
+  bool turn_running_ = false;
+};
+
+template <class Notification>
+void LiveThread::emit(const Notification& notification) {
+  using Traits = protocol::NotificationTraits<Notification>;
+  const protocol::Json params = protocol::encode(notification);
+  if constexpr (Traits::history == protocol::History::stored) {
+    history_.apply(Traits::method, params);
+    log_->append(Traits::method, params);
+  }
+  ctx_.outgoing.deliver(subscribers_, Traits::method,
+                        ctx_.outgoing.serialise(Traits::method, params));
+}
+
+}  // namespace appserver

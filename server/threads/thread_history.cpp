@@ -1,0 +1,91 @@
+// The thread history reducer; see thread_history.hpp.
+#include "server/threads/thread_history.hpp"
+
+#include "protocol/methods.hpp"
+
+namespace appserver {
+
+namespace v2 = protocol::v2;
+using protocol::decode_as;
+using protocol::NotificationTraits;
+
+v2::Turn* ThreadHistory::find_turn(const std::string& id) {
+  for (auto it = thread_.turns.rbegin(); it != thread_.turns.rend(); ++it)
+    if (it->id == id) return &*it;
+  return nullptr;
+}
+
+void ThreadHistory::touch(std::int64_t at_sec) {
+  thread_.updatedAt = std::max(thread_.updatedAt, at_sec);
+}
+
+void ThreadHistory::apply(std::string_view method, const protocol::Json& params) {
+  if (method == NotificationTraits<v2::ThreadStartedNotification>::method) {
+    auto n = decode_as<v2::ThreadStartedNotification>(params, "params");
+    thread_ = std::move(n.thread);
+    thread_.turns.clear();
+    has_thread_ = true;
+  } else if (method == NotificationTraits<v2::TurnStartedNotification>::method) {
+    auto n = decode_as<v2::TurnStartedNotification>(params, "params");
+    n.turn.items.clear();
+    n.turn.hookRuns.clear();
+    n.turn.itemsView = v2::TurnItemsView::full;
+    if (n.turn.startedAt) touch(*n.turn.startedAt);
+    thread_.turns.push_back(std::move(n.turn));
+  } else if (method == NotificationTraits<v2::ItemCompletedNotification>::method) {
+    auto n = decode_as<v2::ItemCompletedNotification>(params, "params");
+    if (auto* user = std::get_if<v2::UserMessageItem>(&n.item)) {
+      std::string text;
+      for (const auto& input : user->content)
+        if (auto* t = std::get_if<v2::TextUserInput>(&input)) text += t->text;
+      if (thread_.preview.empty()) thread_.preview = text;
+      model_messages_.push_back({"user", text});
+    } else if (auto* agent = std::get_if<v2::AgentMessageItem>(&n.item)) {
+      model_messages_.push_back({"assistant", agent->text});
+    } else if (auto* prompt = std::get_if<v2::HookPromptItem>(&n.item)) {
+      for (const auto& fragment : prompt->fragments)
+        model_messages_.push_back({"user", "<hook_prompt hook_run_id=\"" + fragment.hookRunId +
+                                               "\">" + fragment.text + "</hook_prompt>"});
+    }
+    if (auto* turn = find_turn(n.turnId)) {
+      const auto& id = v2::item_id(n.item);
+      for (auto& existing : turn->items) {
+        if (v2::item_id(existing) == id) {
+          existing = std::move(n.item);
+          return;
+        }
+      }
+      turn->items.push_back(std::move(n.item));
+    }
+  } else if (method == NotificationTraits<v2::HookCompletedNotification>::method) {
+    auto n = decode_as<v2::HookCompletedNotification>(params, "params");
+    v2::Turn* turn = n.turnId ? find_turn(*n.turnId) : nullptr;
+    if (!turn && !thread_.turns.empty()) turn = &thread_.turns.back();
+    if (turn) turn->hookRuns.push_back(std::move(n.run));
+  } else if (method == NotificationTraits<v2::TurnCompletedNotification>::method) {
+    auto n = decode_as<v2::TurnCompletedNotification>(params, "params");
+    if (auto* turn = find_turn(n.turn.id)) {
+      turn->status = n.turn.status;
+      turn->error = n.turn.error;
+      turn->startedAt = n.turn.startedAt;
+      turn->completedAt = n.turn.completedAt;
+      turn->durationMs = n.turn.durationMs;
+      if (n.turn.completedAt) touch(*n.turn.completedAt);
+    }
+  } else if (method == kDeveloperMessageRecord) {
+    if (!params.is_object() || !params.contains("text") || !params["text"].is_string())
+      throw protocol::DecodeError("params.text: expected string");
+    model_messages_.push_back({"developer", params["text"].get<std::string>()});
+  }
+}
+
+void ThreadHistory::finish_replay() {
+  for (auto& turn : thread_.turns) {
+    if (turn.status == v2::TurnStatus::inProgress) {
+      turn.status = v2::TurnStatus::interrupted;
+      turn.error = v2::TurnError{"the server stopped before this turn completed", std::nullopt};
+    }
+  }
+}
+
+}  // namespace appserver

@@ -1,0 +1,53 @@
+// The one reducer that builds a thread's state (Thread → turns → items, hookRuns, and the
+// conversation the agent sees) from its stored notifications. Used for the live thread and for
+// replay from disk, so both always agree (codex thread_history.rs). Not thread-safe: owned by
+// one LiveThread (its strand) or one loader.
+#pragma once
+
+#include "protocol/describe_json.hpp"
+#include "protocol/v2/thread.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace appserver {
+
+/// One message of the conversation as the agent sees it.
+struct ModelMessage {
+  std::string role;  // "user" | "developer" | "assistant"
+  std::string text;
+  bool operator==(const ModelMessage&) const = default;
+};
+
+/// Internal stored record (never sent): a developer message from hook context.
+/// params: `{"turnId": string, "text": string}`.
+inline constexpr std::string_view kDeveloperMessageRecord = "$/developerMessage";
+
+class ThreadHistory {
+ public:
+  /// Folds one stored record. Unknown methods are ignored. Throws protocol::DecodeError when
+  /// a known record is malformed.
+  void apply(std::string_view method, const protocol::Json& params);
+
+  /// After replaying from disk: a turn still in progress was cut off by a crash or kill; it is
+  /// marked `interrupted` (its completed items and hook runs are kept).
+  void finish_replay();
+
+  bool has_thread() const { return has_thread_; }
+  /// The thread with every turn (itemsView `full`). Status is left as stored.
+  const protocol::v2::Thread& thread() const { return thread_; }
+  protocol::v2::Thread& thread() { return thread_; }
+  const std::vector<protocol::v2::Turn>& turns() const { return thread_.turns; }
+  const std::vector<ModelMessage>& model_messages() const { return model_messages_; }
+
+ private:
+  protocol::v2::Turn* find_turn(const std::string& id);
+  void touch(std::int64_t at_sec);
+
+  bool has_thread_ = false;
+  protocol::v2::Thread thread_;
+  std::vector<ModelMessage> model_messages_;
+};
+
+}  // namespace appserver

@@ -1,0 +1,129 @@
+// JSONL thread files; see thread_store.hpp.
+#include "server/threads/thread_store.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <system_error>
+#include <unistd.h>
+
+namespace appserver {
+
+namespace fs = std::filesystem;
+using protocol::Json;
+
+ThreadLog::ThreadLog(fs::path path) : path_(std::move(path)) {
+  fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "open " + path_.string());
+}
+
+ThreadLog::~ThreadLog() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool ThreadLog::append(std::string_view method, const Json& params) {
+  std::string line = Json{{"method", method}, {"params", params}}.dump(
+      -1, ' ', false, Json::error_handler_t::replace);
+  line += '\n';
+  std::size_t written = 0;
+  while (written < line.size()) {
+    ssize_t n = ::write(fd_, line.data() + written, line.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      spdlog::error("failed to append to {}: {}", path_.string(), std::strerror(errno));
+      return false;
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+ThreadStore::ThreadStore(fs::path sessions_dir) : dir_(std::move(sessions_dir)) {
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  if (ec) spdlog::error("cannot create {}: {}", dir_.string(), ec.message());
+}
+
+bool ThreadStore::valid_id(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '_';
+  });
+}
+
+fs::path ThreadStore::path_for(std::string_view id) const {
+  return dir_ / (std::string(id) + ".jsonl");
+}
+
+bool ThreadStore::exists(std::string_view id) const {
+  std::error_code ec;
+  return valid_id(id) && fs::is_regular_file(path_for(id), ec);
+}
+
+std::unique_ptr<ThreadLog> ThreadStore::open_log(std::string_view id) const {
+  return std::make_unique<ThreadLog>(path_for(id));
+}
+
+std::optional<LoadedThread> ThreadStore::load(std::string_view id) const {
+  if (!exists(id)) return std::nullopt;
+  const fs::path path = path_for(id);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+
+  LoadedThread loaded;
+  std::size_t line_number = 0, pos = 0;
+  while (pos < content.size()) {
+    ++line_number;
+    std::size_t end = content.find('\n', pos);
+    const bool torn = end == std::string::npos;
+    std::string_view line(content.data() + pos, (torn ? content.size() : end) - pos);
+    pos = torn ? content.size() : end + 1;
+    if (line.empty()) continue;
+    auto warn = [&](const std::string& why) {
+      loaded.warnings.push_back(path.string() + ":" + std::to_string(line_number) + ": " + why);
+      spdlog::warn("{}", loaded.warnings.back());
+    };
+    Json record = Json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (record.is_discarded() || !record.is_object() || !record.contains("method") ||
+        !record["method"].is_string()) {
+      warn(torn ? "skipping torn last line (the writer stopped mid-line)"
+                : "skipping unreadable line");
+      continue;
+    }
+    try {
+      loaded.history.apply(record["method"].get<std::string>(),
+                           record.value("params", Json::object()));
+    } catch (const protocol::DecodeError& e) {
+      warn(std::string("skipping malformed record: ") + e.what());
+    }
+  }
+  if (!loaded.history.has_thread()) return std::nullopt;
+  loaded.history.finish_replay();
+  return loaded;
+}
+
+std::vector<protocol::v2::Thread> ThreadStore::list() const {
+  std::vector<protocol::v2::Thread> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+    if (entry.path().extension() != ".jsonl") continue;
+    auto loaded = load(entry.path().stem().string());
+    if (!loaded) continue;
+    protocol::v2::Thread thread = loaded->history.thread();
+    thread.turns.clear();
+    thread.status = protocol::v2::ThreadStatusNotLoaded{};
+    out.push_back(std::move(thread));
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.updatedAt != b.updatedAt ? a.updatedAt > b.updatedAt : a.id > b.id;
+  });
+  return out;
+}
+
+}  // namespace appserver

@@ -1,0 +1,69 @@
+// Persistence: each thread is an append-only JSONL file `<home>/sessions/<threadId>.jsonl`,
+// one stored record per line: `{"method": …, "params": …}` — the thread's stored
+// notifications (methods.def, history = stored) plus internal `$/…` records. Lines are
+// written whole with one write(2) on an O_APPEND descriptor, so a killed process leaves at
+// most one torn last line, which load() skips with a warning. Nothing is ever rewritten.
+#pragma once
+
+#include "protocol/describe_json.hpp"
+#include "protocol/v2/thread.hpp"
+#include "server/threads/thread_history.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace appserver {
+
+/// The open append handle of one thread's file. Not thread-safe (owned by the thread strand).
+class ThreadLog {
+ public:
+  /// Opens (creating if needed) `path` for appending. Throws std::system_error on failure.
+  explicit ThreadLog(std::filesystem::path path);
+  ~ThreadLog();
+  ThreadLog(const ThreadLog&) = delete;
+  ThreadLog& operator=(const ThreadLog&) = delete;
+
+  /// Appends one record line. Returns false (and logs) if the write failed.
+  bool append(std::string_view method, const protocol::Json& params);
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+  int fd_ = -1;
+};
+
+/// A thread replayed from disk.
+struct LoadedThread {
+  ThreadHistory history;
+  std::vector<std::string> warnings;  // skipped lines, with file and line number
+};
+
+/// The folder of thread files. Stateless apart from its path; safe from any thread.
+class ThreadStore {
+ public:
+  explicit ThreadStore(std::filesystem::path sessions_dir);
+
+  /// True if `id` is a well-formed thread id (letters, digits, '-', '_'; no path tricks).
+  static bool valid_id(std::string_view id);
+  std::filesystem::path path_for(std::string_view id) const;
+  bool exists(std::string_view id) const;
+  std::unique_ptr<ThreadLog> open_log(std::string_view id) const;
+
+  /// Replays a thread file; nullopt if there is no such thread. Torn or corrupt lines are
+  /// skipped with a warning; every complete record is applied.
+  std::optional<LoadedThread> load(std::string_view id) const;
+
+  /// Every stored thread's metadata (turns omitted), most recently updated first.
+  std::vector<protocol::v2::Thread> list() const;
+
+  const std::filesystem::path& dir() const { return dir_; }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+}  // namespace appserver

@@ -1,0 +1,222 @@
+// The turn: SessionStart (first turn after start/resume) → UserPromptSubmit → user message →
+// agent reply → Stop (which may block and continue the turn) → turn/completed. One C++20
+// coroutine on the thread's strand, so the steps read in order; hooks run as child processes
+// without blocking the strand. Effects follow hooks-spec.md §5.
+#include "server/threads/live_thread.hpp"
+
+#include "hooks/hook_input.hpp"
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+namespace appserver {
+
+namespace asio = boost::asio;
+using hooks::HookEventName;
+
+namespace {
+/// A safety net the reference lacks: a Stop hook that always blocks would loop forever.
+constexpr int kMaxStopContinuations = 16;
+
+template <class Token>
+auto async_run_hooks(asio::any_io_executor ex, std::vector<const hooks::HookHandler*> handlers,
+                     hooks::HookInvocation invocation, std::shared_ptr<hooks::HookBatch>& batch,
+                     Token&& token) {
+  return asio::async_initiate<Token, void(hooks::HookBatchResult)>(
+      [ex, &batch](auto handler, auto handlers, auto invocation) {
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        batch = hooks::run_hooks(ex, std::move(handlers), std::move(invocation),
+                                 [shared](hooks::HookBatchResult result) {
+                                   (*shared)(std::move(result));
+                                 });
+      },
+      token, std::move(handlers), std::move(invocation));
+}
+
+std::string prompt_text(const std::vector<v2::UserInput>& input) {
+  std::string text;
+  for (const auto& item : input)
+    if (auto* t = std::get_if<v2::TextUserInput>(&item)) {
+      if (!text.empty()) text += "\n";
+      text += t->text;
+    }
+  return text;
+}
+}  // namespace
+
+struct LiveThread::TurnState {
+  v2::Turn turn;
+  std::vector<v2::UserInput> input;
+  std::optional<std::string> client_message_id;
+  std::int64_t started_ms = 0;
+  std::size_t conversation_start = 0;
+  std::optional<std::string> last_assistant_message;
+};
+
+void LiveThread::start_turn(v2::TurnStartParams params, Reply<v2::TurnStartResponse> reply) {
+  if (turn_running_) {
+    reply.error(protocol::invalid_request("a turn is already running on thread " + id_));
+    return;
+  }
+  if (prompt_text(params.input).empty()) {
+    reply.error(protocol::invalid_params("params.input: expected at least one non-empty text input"));
+    return;
+  }
+  auto state = std::make_shared<TurnState>();
+  state->turn.id = ctx_.ids->next("turn");
+  state->turn.rootTurnId = state->turn.id;
+  state->turn.itemsView = v2::TurnItemsView::notLoaded;
+  state->turn.status = v2::TurnStatus::inProgress;
+  state->input = std::move(params.input);
+  state->client_message_id = params.clientUserMessageId;
+  turn_running_ = true;
+  reply(v2::TurnStartResponse{state->turn});
+  asio::co_spawn(strand_, run_turn(state), [self = shared_from_this()](std::exception_ptr e) {
+    if (!e) return;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      spdlog::error("thread {}: turn failed with an internal error: {}", self->id_, ex.what());
+    }
+    self->turn_running_ = false;
+    self->ctx_.on_thread_idle();
+  });
+}
+
+hooks::HookInputContext LiveThread::hook_context(const TurnState& turn) const {
+  hooks::HookInputContext c;
+  c.session_id = id_;
+  c.turn_id = turn.turn.id;
+  c.transcript_path = log_->path().string();
+  c.cwd = settings_.cwd;
+  c.model = agent_->model();
+  c.permission_mode =
+      settings_.approval_policy == protocol::Json("never") ? "bypassPermissions" : "default";
+  return c;
+}
+
+asio::awaitable<hooks::HookBatchResult> LiveThread::run_event(TurnState& turn,
+                                                              hooks::HookInvocation invocation) {
+  invocation.cwd = settings_.cwd;
+  auto handlers = hooks::select_handlers(hooks_, invocation);
+  if (handlers.empty()) co_return hooks::HookBatchResult{};
+  for (const auto* handler : handlers)
+    emit(v2::HookStartedNotification{id_, turn.turn.id,
+                                     hooks::preview_run(*handler, invocation, ctx_.clock->now_sec())});
+  auto result = co_await async_run_hooks(strand_, std::move(handlers), std::move(invocation),
+                                         running_batch_, asio::use_awaitable);
+  running_batch_.reset();
+  for (const auto& run : result.runs)
+    emit(v2::HookCompletedNotification{id_, turn.turn.id, run.summary});
+  co_return result;
+}
+
+asio::awaitable<bool> LiveThread::sample_reply(TurnState& turn) {
+  v2::AgentMessageItem item{ctx_.ids->next("item"), "", std::nullopt};
+  emit(v2::ItemStartedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms()});
+  SamplingRequest request{history_.model_messages(), turn.conversation_start};
+  auto result = co_await agent_->sample(std::move(request), [&](const std::string& delta) {
+    item.text += delta;
+    emit(v2::AgentMessageDeltaNotification{id_, turn.turn.id, item.id, delta});
+  });
+  if (result.error) {
+    complete_turn(turn, v2::TurnStatus::failed, v2::TurnError{*result.error, std::nullopt});
+    co_return false;
+  }
+  item.text = result.text;
+  emit(v2::ItemCompletedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms(), std::nullopt});
+  turn.last_assistant_message = item.text;
+  co_return true;
+}
+
+asio::awaitable<void> LiveThread::run_turn(std::shared_ptr<TurnState> state) {
+  TurnState& turn = *state;
+  turn.started_ms = ctx_.clock->now_ms();
+  turn.turn.startedAt = turn.started_ms / 1000;
+  emit(v2::ThreadStatusChangedNotification{id_, v2::ThreadStatusActive{}});
+  emit(v2::TurnStartedNotification{id_, turn.turn});
+  turn.conversation_start = history_.model_messages().size();
+  const hooks::HookInputContext context = hook_context(turn);
+
+  if (!session_start_source_.empty()) {
+    const std::string source = std::exchange(session_start_source_, "");
+    hooks::HookInvocation invocation{HookEventName::sessionStart, source,
+                                     hooks::session_start_input(context, source)};
+    auto result = co_await run_event(turn, std::move(invocation));
+    for (const auto& c : result.contexts) record_developer_message(turn.turn.id, c);
+    if (result.should_stop) {
+      complete_turn(turn, v2::TurnStatus::completed, std::nullopt);
+      co_return;
+    }
+  }
+
+  const std::string prompt = prompt_text(turn.input);
+  {
+    hooks::HookInvocation invocation{HookEventName::userPromptSubmit, std::nullopt,
+                                     hooks::user_prompt_submit_input(context, prompt)};
+    auto result = co_await run_event(turn, std::move(invocation));
+    if (result.should_stop) {
+      // The prompt never enters history; its hook context still reaches the next turn.
+      for (const auto& c : result.contexts) record_developer_message(turn.turn.id, c);
+      complete_turn(turn, v2::TurnStatus::completed, std::nullopt);
+      co_return;
+    }
+    v2::UserMessageItem user{ctx_.ids->next("item"), turn.client_message_id, turn.input};
+    emit(v2::ItemStartedNotification{user, id_, turn.turn.id, ctx_.clock->now_ms()});
+    emit(v2::ItemCompletedNotification{user, id_, turn.turn.id, ctx_.clock->now_ms(), std::nullopt});
+    for (const auto& c : result.contexts) record_developer_message(turn.turn.id, c);
+  }
+
+  bool stop_hook_active = false;
+  for (int continuation = 0;; ++continuation) {
+    if (!co_await sample_reply(turn)) co_return;
+    hooks::HookInvocation invocation{
+        HookEventName::stop, std::nullopt,
+        hooks::stop_input(context, stop_hook_active, turn.last_assistant_message)};
+    auto result = co_await run_event(turn, std::move(invocation));
+    if (!result.should_block || result.fragments.empty()) break;
+    if (continuation + 1 >= kMaxStopContinuations) {
+      const std::string message = "Stop hooks blocked " + std::to_string(kMaxStopContinuations) +
+                                  " times in one turn; ending the turn";
+      spdlog::warn("thread {}: {}", id_, message);
+      emit(v2::WarningNotification{id_, message});
+      break;
+    }
+    v2::HookPromptItem prompt_item{ctx_.ids->next("item"), result.fragments};
+    emit(v2::ItemStartedNotification{prompt_item, id_, turn.turn.id, ctx_.clock->now_ms()});
+    emit(v2::ItemCompletedNotification{prompt_item, id_, turn.turn.id, ctx_.clock->now_ms(),
+                                       std::nullopt});
+    stop_hook_active = true;
+  }
+  complete_turn(turn, v2::TurnStatus::completed, std::nullopt);
+}
+
+void LiveThread::complete_turn(TurnState& turn, v2::TurnStatus status,
+                               std::optional<v2::TurnError> error) {
+  const std::int64_t now_ms = ctx_.clock->now_ms();
+  v2::Turn completed = turn.turn;
+  for (const auto& stored : history_.turns())
+    if (stored.id == turn.turn.id) completed = stored;
+  completed.status = status;
+  completed.error = std::move(error);
+  completed.completedAt = now_ms / 1000;
+  completed.durationMs = now_ms - turn.started_ms;
+  // turn/completed carries the summary view: the final agent message only (as the reference).
+  std::vector<v2::ThreadItem> summary;
+  for (auto it = completed.items.rbegin(); it != completed.items.rend(); ++it)
+    if (std::holds_alternative<v2::AgentMessageItem>(*it)) {
+      summary.push_back(*it);
+      break;
+    }
+  completed.items = std::move(summary);
+  completed.itemsView = v2::TurnItemsView::summary;
+  turn_running_ = false;
+  emit(v2::ThreadStatusChangedNotification{id_, v2::ThreadStatusIdle{}});
+  emit(v2::TurnCompletedNotification{id_, completed});
+  ctx_.on_thread_idle();
+}
+
+}  // namespace appserver
