@@ -17,8 +17,14 @@ namespace fs = std::filesystem;
 using protocol::Json;
 
 ThreadLog::ThreadLog(fs::path path) : path_(std::move(path)) {
-  fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  fd_ = ::open(path_.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "open " + path_.string());
+  // A killed writer may have left a torn last line; end it so the next record starts on a
+  // line of its own (load() then skips only the torn fragment).
+  char last = '\n';
+  if (::pread(fd_, &last, 1, ::lseek(fd_, 0, SEEK_END) - 1) == 1 && last != '\n') {
+    if (::write(fd_, "\n", 1) != 1) spdlog::warn("cannot terminate torn line in {}", path_.string());
+  }
 }
 
 ThreadLog::~ThreadLog() {

@@ -1,0 +1,226 @@
+// The end-to-end test client; see daemon_process.hpp.
+#include "daemon_process.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/readable_pipe.hpp>
+#include <boost/asio/writable_pipe.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/process/v2/process.hpp>
+#include <boost/process/v2/stdio.hpp>
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <fstream>
+#include <regex>
+
+namespace e2e {
+
+namespace asio = boost::asio;
+namespace bp = boost::process::v2;
+namespace fs = std::filesystem;
+
+TempHome::TempHome() {
+  static int counter = 0;
+  root = fs::temp_directory_path() /
+         ("app-server-e2e-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  fs::remove_all(root);
+  home = root / "home";
+  workspace = root / "workspace";
+  fs::create_directories(home);
+  fs::create_directories(workspace);
+}
+
+TempHome::~TempHome() {
+  if (std::getenv("APP_SERVER_KEEP_TEST_DIRS")) return;  // for debugging a failure
+  std::error_code ec;
+  fs::remove_all(root, ec);
+}
+
+std::string fixture(const std::string& name) { return std::string(FIXTURES_DIR) + "/" + name; }
+
+void TempHome::write_hooks(const std::string& hooks_json) const {
+  std::string text = hooks_json;
+  for (auto pos = text.find("$FIXTURES"); pos != std::string::npos; pos = text.find("$FIXTURES"))
+    text.replace(pos, 9, FIXTURES_DIR);
+  std::ofstream(home / "hooks.json") << text;
+}
+
+struct Daemon::Impl {
+  asio::io_context io;
+  asio::writable_pipe in{io};
+  asio::readable_pipe out{io};
+  std::string buffer;
+  std::optional<bp::process> process;
+  FILE* log = nullptr;
+  bool eof = false;
+};
+
+Daemon::Daemon(const TempHome& home, std::vector<std::string> extra_args)
+    : impl_(std::make_unique<Impl>()) {
+  std::signal(SIGPIPE, SIG_IGN);
+  std::vector<std::string> args{"--home", home.home.string(), "--cwd", home.workspace.string(),
+                                "--log-level", "debug"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  impl_->log = std::fopen((home.root / "app-server.log").c_str(), "a");
+  impl_->process.emplace(impl_->io, APP_SERVER_BINARY, args,
+                         bp::process_stdio{impl_->in, impl_->out, impl_->log});
+}
+
+Daemon::~Daemon() {
+  boost::system::error_code ec;
+  if (impl_->process && !exited_ && impl_->process->running(ec)) {
+    impl_->in.close(ec);
+    impl_->process->terminate(ec);
+  }
+  if (impl_->log) std::fclose(impl_->log);
+}
+
+int Daemon::pid() const { return impl_->process->id(); }
+
+void Daemon::send_line(const std::string& line) {
+  asio::write(impl_->in, asio::buffer(line + "\n"));
+}
+
+void Daemon::send(const Json& message) { send_line(message.dump()); }
+
+Json Daemon::next(std::chrono::milliseconds timeout) {
+  auto newline = impl_->buffer.find('\n');
+  if (newline == std::string::npos && !impl_->eof) {
+    bool done = false;
+    asio::async_read_until(impl_->out, asio::dynamic_buffer(impl_->buffer), '\n',
+                           [&](boost::system::error_code ec, std::size_t) {
+                             done = true;
+                             if (ec) impl_->eof = true;
+                           });
+    impl_->io.restart();
+    impl_->io.run_for(timeout);
+    if (!done) {
+      impl_->out.cancel();
+      impl_->io.restart();
+      impl_->io.run();
+      FAIL("no message from app-server within " << timeout.count() << " ms");
+    }
+    newline = impl_->buffer.find('\n');
+  }
+  if (newline == std::string::npos) FAIL("app-server closed stdout");
+  std::string line = impl_->buffer.substr(0, newline);
+  impl_->buffer.erase(0, newline + 1);
+  Json message = Json::parse(line);
+  received.push_back(message);
+  return message;
+}
+
+Json Daemon::request(const std::string& method, Json params) {
+  const int id = next_id_++;
+  send(Json{{"id", id}, {"method", method}, {"params", std::move(params)}});
+  while (true) {
+    Json message = next();
+    if (!message.contains("method") && message.value("id", Json()) == Json(id)) return message;
+    notifications.push_back(message);
+  }
+}
+
+std::vector<Json> Daemon::until(const std::string& method, std::chrono::milliseconds timeout) {
+  std::vector<Json> out;
+  while (true) {
+    out.push_back(next(timeout));
+    if (out.back().value("method", "") == method) return out;
+  }
+}
+
+Json Daemon::initialize() {
+  Json response = request("initialize", {{"clientInfo", {{"name", "e2e"}, {"version", "1.0"}}}});
+  send(Json{{"method", "initialized"}});
+  return response;
+}
+
+int Daemon::close(std::chrono::milliseconds timeout) {
+  boost::system::error_code ec;
+  impl_->in.close(ec);
+  // Drain stdout so the daemon never blocks on a full pipe while shutting down.
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!impl_->eof && std::chrono::steady_clock::now() < deadline) {
+    auto newline = impl_->buffer.find('\n');
+    if (newline != std::string::npos) {
+      received.push_back(Json::parse(impl_->buffer.substr(0, newline)));
+      impl_->buffer.erase(0, newline + 1);
+      continue;
+    }
+    bool done = false;
+    asio::async_read_until(impl_->out, asio::dynamic_buffer(impl_->buffer), '\n',
+                           [&](boost::system::error_code e, std::size_t) {
+                             done = true;
+                             if (e) impl_->eof = true;
+                           });
+    impl_->io.restart();
+    impl_->io.run_for(deadline - std::chrono::steady_clock::now());
+    if (!done) break;
+  }
+  if (!impl_->eof) FAIL("app-server did not exit after stdin EOF");
+  exited_ = true;
+  return impl_->process->wait();
+}
+
+void Daemon::kill() {
+  boost::system::error_code ec;
+  ::kill(impl_->process->id(), SIGKILL);
+  impl_->process->wait(ec);
+  exited_ = true;
+}
+
+std::string start_thread(Daemon& daemon, const TempHome& home) {
+  Json response = daemon.request("thread/start", {{"cwd", home.workspace.string()}});
+  REQUIRE(response.contains("result"));
+  daemon.until("thread/started");  // sent right after the response
+  return response["result"]["thread"]["id"].get<std::string>();
+}
+
+std::vector<Json> run_turn(Daemon& daemon, const std::string& thread_id, const std::string& text) {
+  Json response = daemon.request(
+      "turn/start", {{"threadId", thread_id}, {"input", {{{"type", "text"}, {"text", text}}}}});
+  REQUIRE(response.contains("result"));
+  std::vector<Json> out{response};
+  for (auto& message : daemon.until("turn/completed")) out.push_back(std::move(message));
+  return out;
+}
+
+std::vector<std::string> methods(const std::vector<Json>& messages) {
+  std::vector<std::string> out;
+  for (const auto& m : messages) out.push_back(m.value("method", "<response>"));
+  return out;
+}
+
+Json find(const std::vector<Json>& messages, const std::string& method) {
+  for (const auto& m : messages)
+    if (m.value("method", "") == method) return m["params"];
+  FAIL("no " << method << " notification");
+  return {};
+}
+
+std::vector<Json> find_all(const std::vector<Json>& messages, const std::string& method) {
+  std::vector<Json> out;
+  for (const auto& m : messages)
+    if (m.value("method", "") == method) out.push_back(m["params"]);
+  return out;
+}
+
+Json scrub(Json value) {
+  static const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+  static const std::vector<std::string> times{"emittedAtMs", "startedAt",   "completedAt",
+                                              "durationMs",  "startedAtMs", "completedAtMs",
+                                              "createdAt",   "updatedAt"};
+  if (value.is_object()) {
+    for (auto& [key, child] : value.items()) {
+      if (std::find(times.begin(), times.end(), key) != times.end() && !child.is_null()) child = 0;
+      else child = scrub(child);
+    }
+  } else if (value.is_array()) {
+    for (auto& child : value) child = scrub(child);
+  } else if (value.is_string()) {
+    value = std::regex_replace(value.get<std::string>(), uuid, "<id>");
+  }
+  return value;
+}
+
+}  // namespace e2e
