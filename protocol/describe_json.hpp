@@ -6,8 +6,8 @@
 //   - struct members are JSON object members of the same name (the C++ name IS the wire name);
 //   - std::optional<T> encodes as `null` when empty (v2 never omits a field); decoding accepts
 //     a missing member or `null`;
-//   - std::vector / std::map members that are missing decode as empty (lenient on input);
-//   - any other missing member is an error;
+//   - a missing member is an error unless it is optional or declared omittable (a member the
+//     server always sends but a client may leave out, see protocol_omittable);
 //   - described enums are strings (enumerator name = wire value);
 //   - std::variant<A, B, ...> is a tagged union: each alternative declares
 //     `static constexpr const char* type_tag = "..."`, written as the JSON member "type";
@@ -30,6 +30,21 @@
 #include <type_traits>
 #include <variant>
 #include <vector>
+
+/// Describes a protocol struct once: its members (Boost.Describe) and its schema name.
+/// `Members` is a parenthesised list: PROTOCOL_STRUCT(Turn, (id, items, status)).
+#define PROTOCOL_STRUCT(Type, Members) \
+  BOOST_DESCRIBE_STRUCT(Type, (), Members) \
+  [[maybe_unused]] constexpr std::string_view protocol_type_name(const Type*) { return #Type; }
+
+/// Describes a protocol enum once: its enumerators (= wire strings) and its schema name.
+#define PROTOCOL_ENUM(Type, ...) \
+  BOOST_DESCRIBE_ENUM(Type, __VA_ARGS__) \
+  [[maybe_unused]] constexpr std::string_view protocol_type_name(const Type*) { return #Type; }
+
+/// Names a tagged union (a std::variant alias) for the schema: PROTOCOL_UNION(ThreadItem).
+#define PROTOCOL_UNION(Alias) \
+  [[maybe_unused]] constexpr std::string_view protocol_type_name(const Alias*) { return #Alias; }
 
 namespace appserver::protocol {
 
@@ -57,6 +72,16 @@ template <class T>
 concept DescribedStruct = std::is_class_v<T> && boost::describe::has_describe_members<T>::value;
 template <class T>
 concept Tagged = requires { T::type_tag; };
+
+/// A member a client may omit on input although the server always sends it (found by ADL:
+/// `bool protocol_omittable(const T*, std::string_view member)`).
+template <class T>
+bool omittable(std::string_view member) {
+  if constexpr (requires { protocol_omittable(static_cast<const T*>(nullptr), member); })
+    return protocol_omittable(static_cast<const T*>(nullptr), member);
+  else
+    return false;
+}
 
 [[noreturn]] inline void fail(const std::string& path, std::string_view problem) {
   throw DecodeError(path + ": " + std::string(problem));
@@ -147,12 +172,13 @@ void decode_members(const Json& json, T& out, const std::string& path) {
         const std::string member_path = path + "." + D.name;
         auto it = json.find(D.name);
         if (it == json.end()) {
-          if constexpr (is_optional<Member>::value || is_vector<Member>::value ||
-                        is_string_map<Member>::value || std::is_same_v<Member, Json>) {
+          if constexpr (is_optional<Member>::value || std::is_same_v<Member, Json>) {
             out.*D.pointer = Member{};
             return;
           } else {
-            fail(member_path, "missing field");
+            if (!omittable<T>(D.name)) fail(member_path, "missing field");
+            out.*D.pointer = Member{};
+            return;
           }
         }
         decode(*it, out.*D.pointer, member_path);

@@ -1,5 +1,6 @@
 // app-server entry point: logging first (stderr only), options, then the server.
 #include "server/options.hpp"
+#include "server/schema_command.hpp"
 #include "server/server.hpp"
 #include "server/support/log.hpp"
 
@@ -12,9 +13,18 @@ int main(int argc, char** argv) {
   appserver::init_logging("info");
   // Hook processes may exit without reading their stdin; a write must fail with EPIPE, not kill us.
   std::signal(SIGPIPE, SIG_IGN);
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && args[0] == "generate-json-schema") {
+    try {
+      return appserver::run_generate_json_schema({args.begin() + 1, args.end()});
+    } catch (const std::exception& e) {
+      std::cerr << "app-server: " << e.what() << "\n";
+      return 2;
+    }
+  }
   appserver::CommandLine cl;
   try {
-    cl = appserver::parse_command_line(std::vector<std::string>(argv + 1, argv + argc));
+    cl = appserver::parse_command_line(args);
   } catch (const std::exception& e) {
     std::cerr << "app-server: " << e.what() << "\n";
     return 2;

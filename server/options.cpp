@@ -11,6 +11,8 @@ std::string usage() {
   return R"(app-server — a Codex app-server v2 JSON-RPC daemon with a hook engine.
 
 Usage: app-server [options]
+       app-server generate-json-schema --out DIR [--docs FILE]
+       app-server generate-json-schema --check DIR [--docs FILE]
 
 Options:
   --listen URL            transport to serve; default stdio:// (JSON lines on stdin/stdout)
@@ -20,6 +22,9 @@ Options:
                           process's working directory
   --max-message-bytes N   longest accepted message; default 16777216
   --log-level LEVEL       trace|debug|info|warn|error|off (logs go to stderr); default info
+  --validate-all          validate every notification and result against the generated
+                          schemas (hook/started and hook/completed are always validated)
+  --strict-schemas        abort the process when a message fails schema validation
   --version               print the version and exit
   --help                  print this help and exit
 )";
@@ -47,6 +52,10 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
         throw std::invalid_argument("--listen " + url +
                                     ": only stdio:// is supported by this build");
       cl.server.listen.push_back("stdio://");
+    } else if (arg == "--validate-all") {
+      cl.server.validation.validate_all = true;
+    } else if (arg == "--strict-schemas") {
+      cl.server.validation.strict = true;
     } else if (arg == "--home") {
       home = value(i);
     } else if (arg == "--cwd") {

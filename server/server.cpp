@@ -13,7 +13,8 @@ namespace asio = boost::asio;
 
 ServerContext::ServerContext(asio::io_context& io_context, ServerOptions opts)
     : io(io_context), options(std::move(opts)), clock(std::make_unique<Clock>()),
-      ids(std::make_unique<IdGenerator>()), outgoing(*clock), store(options.home / "sessions"),
+      ids(std::make_unique<IdGenerator>()), outgoing(*clock, validator, options.validation),
+      store(options.home / "sessions"),
       make_agent([] { return std::make_shared<BuiltinAgent>(); }) {}
 
 Server::Server(ServerOptions options)

@@ -27,6 +27,7 @@ struct ServerOptions {
   std::vector<std::string> listen{"stdio://"};
   std::string log_level = "info";
   std::size_t max_message_bytes = 16 * 1024 * 1024;  // largest accepted message (bytes)
+  ValidationPolicy validation;                       // --validate-all, --strict-schemas
 };
 
 struct ServerContext {
@@ -36,6 +37,7 @@ struct ServerContext {
   ServerOptions options;
   std::unique_ptr<Clock> clock;
   std::unique_ptr<IdGenerator> ids;
+  schema::SchemaValidator validator;  // compiled once
   Outgoing outgoing;
   ThreadStore store;
   ThreadRegistry registry;

@@ -31,19 +31,19 @@ enum class HookEventName {
   stop,
   interrupt
 };
-BOOST_DESCRIBE_ENUM(HookEventName, preModelRequest, postModelRequest, preToolUse,
+PROTOCOL_ENUM(HookEventName, preModelRequest, postModelRequest, preToolUse,
                     permissionRequest, postToolUse, preCompact, postCompact, sessionStart,
                     sessionEnd, userPromptSubmit, subagentStart, subagentStop, stop, interrupt)
 
 enum class HookHandlerType { command, mcpTool, prompt, agent };
-BOOST_DESCRIBE_ENUM(HookHandlerType, command, mcpTool, prompt, agent)
+PROTOCOL_ENUM(HookHandlerType, command, mcpTool, prompt, agent)
 
 enum class HookExecutionMode { sync, async };
-BOOST_DESCRIBE_ENUM(HookExecutionMode, sync, async)
+PROTOCOL_ENUM(HookExecutionMode, sync, async)
 
 /// `thread` for sessionStart / sessionEnd / subagentStart runs, `turn` for all others.
 enum class HookScope { thread, turn };
-BOOST_DESCRIBE_ENUM(HookScope, thread, turn)
+PROTOCOL_ENUM(HookScope, thread, turn)
 
 /// Which configuration layer a hook came from.
 enum class HookSource {
@@ -59,19 +59,19 @@ enum class HookSource {
   legacyManagedConfigMdm,
   unknown
 };
-BOOST_DESCRIBE_ENUM(HookSource, system, user, project, mdm, sessionFlags, plugin,
+PROTOCOL_ENUM(HookSource, system, user, project, mdm, sessionFlags, plugin,
                     cloudRequirements, cloudManagedConfig, legacyManagedConfigFile,
                     legacyManagedConfigMdm, unknown)
 
 /// `running` only in hook/started; one of the others in hook/completed.
 enum class HookRunStatus { running, completed, failed, blocked, stopped };
-BOOST_DESCRIBE_ENUM(HookRunStatus, running, completed, failed, blocked, stopped)
+PROTOCOL_ENUM(HookRunStatus, running, completed, failed, blocked, stopped)
 
 enum class HookOutputEntryKind { warning, stop, feedback, context, error };
-BOOST_DESCRIBE_ENUM(HookOutputEntryKind, warning, stop, feedback, context, error)
+PROTOCOL_ENUM(HookOutputEntryKind, warning, stop, feedback, context, error)
 
 enum class HookTrustStatus { managed, untrusted, trusted, modified };
-BOOST_DESCRIBE_ENUM(HookTrustStatus, managed, untrusted, trusted, modified)
+PROTOCOL_ENUM(HookTrustStatus, managed, untrusted, trusted, modified)
 
 /// One line of a hook's visible result: `warning` (systemMessage), `context`
 /// (additionalContext), `feedback` (block reason), `stop` (stopReason), `error` (failure).
@@ -80,7 +80,7 @@ struct HookOutputEntry {
   std::string text;
   bool operator==(const HookOutputEntry&) const = default;
 };
-BOOST_DESCRIBE_STRUCT(HookOutputEntry, (), (kind, text))
+PROTOCOL_STRUCT(HookOutputEntry, (kind, text))
 
 /// One run of one hook handler. `id` = `<event-kebab>:<displayOrder>:<sourcePath>`
 /// (+ `:<tool_use_id>` for tool events). startedAt/completedAt: unix seconds; durationMs: ms.
@@ -101,8 +101,16 @@ struct HookRunSummary {
   std::vector<HookOutputEntry> entries;
   bool operator==(const HookRunSummary&) const = default;
 };
-BOOST_DESCRIBE_STRUCT(HookRunSummary, (),
-                      (id, eventName, handlerType, executionMode, scope, sourcePath, source,
+constexpr const char* protocol_field_doc(const HookRunSummary*, std::string_view member) {
+  if (member == "id") return "`<event-kebab>:<displayOrder>:<sourcePath>`, plus `:<tool_use_id>` for tool events.";
+  if (member == "startedAt") return "Unix time in seconds when the hook started.";
+  if (member == "completedAt") return "Unix time in seconds when the hook finished; null while running.";
+  if (member == "durationMs") return "Run time in milliseconds; null while running.";
+  if (member == "entries") return "What the run produced, in order: warning, context, then stop/feedback/error.";
+  return nullptr;
+}
+PROTOCOL_STRUCT(HookRunSummary,
+                (id, eventName, handlerType, executionMode, scope, sourcePath, source,
                        displayOrder, status, statusMessage, startedAt, completedAt, durationMs,
                        entries))
 
@@ -112,7 +120,7 @@ struct HookStartedNotification {
   std::optional<std::string> turnId;
   HookRunSummary run;
 };
-BOOST_DESCRIBE_STRUCT(HookStartedNotification, (), (threadId, turnId, run))
+PROTOCOL_STRUCT(HookStartedNotification, (threadId, turnId, run))
 
 /// `hook/completed`: sent once per handler after its batch finished, in configured order.
 struct HookCompletedNotification {
@@ -120,14 +128,14 @@ struct HookCompletedNotification {
   std::optional<std::string> turnId;
   HookRunSummary run;
 };
-BOOST_DESCRIBE_STRUCT(HookCompletedNotification, (), (threadId, turnId, run))
+PROTOCOL_STRUCT(HookCompletedNotification, (threadId, turnId, run))
 
 /// `hooks/list` params: cwds to inspect (empty/absent → the server's cwd), or a loaded thread.
 struct HooksListParams {
-  std::vector<std::string> cwds;
+  std::optional<std::vector<std::string>> cwds;
   std::optional<std::string> threadId;
 };
-BOOST_DESCRIBE_STRUCT(HooksListParams, (), (cwds, threadId))
+PROTOCOL_STRUCT(HooksListParams, (cwds, threadId))
 
 /// One discovered hook handler as hooks/list reports it (command handlers only here).
 /// timeoutSec: SECONDS (the effective timeout after defaults and clamping).
@@ -151,8 +159,8 @@ struct HookMetadata {
   std::string currentHash;
   HookTrustStatus trustStatus = HookTrustStatus::untrusted;
 };
-BOOST_DESCRIBE_STRUCT(HookMetadata, (),
-                      (key, eventName, handlerType, command, async, matcher, timeoutSec,
+PROTOCOL_STRUCT(HookMetadata,
+                (key, eventName, handlerType, command, async, matcher, timeoutSec,
                        statusMessage, additionalContextLimit, sourcePath, source, pluginId,
                        environmentId, displayOrder, enabled, isManaged, currentHash, trustStatus))
 
@@ -160,7 +168,7 @@ struct HookErrorInfo {
   std::string path;
   std::string message;
 };
-BOOST_DESCRIBE_STRUCT(HookErrorInfo, (), (path, message))
+PROTOCOL_STRUCT(HookErrorInfo, (path, message))
 
 struct HooksListEntry {
   std::string cwd;
@@ -168,18 +176,18 @@ struct HooksListEntry {
   std::vector<std::string> warnings;
   std::vector<HookErrorInfo> errors;
 };
-BOOST_DESCRIBE_STRUCT(HooksListEntry, (), (cwd, hooks, warnings, errors))
+PROTOCOL_STRUCT(HooksListEntry, (cwd, hooks, warnings, errors))
 
 struct HooksListResponse {
   std::vector<HooksListEntry> data;
 };
-BOOST_DESCRIBE_STRUCT(HooksListResponse, (), (data))
+PROTOCOL_STRUCT(HooksListResponse, (data))
 
 /// `warning` notification: `{threadId?, message}` (hook discovery warnings and the like).
 struct WarningNotification {
   std::optional<std::string> threadId;
   std::string message;
 };
-BOOST_DESCRIBE_STRUCT(WarningNotification, (), (threadId, message))
+PROTOCOL_STRUCT(WarningNotification, (threadId, message))
 
 }  // namespace appserver::protocol::v2

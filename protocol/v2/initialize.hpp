@@ -14,20 +14,20 @@ struct ClientInfo {
   std::optional<std::string> title;
   std::string version;
 };
-BOOST_DESCRIBE_STRUCT(ClientInfo, (), (name, title, version))
+PROTOCOL_STRUCT(ClientInfo, (name, title, version))
 
 /// Capabilities a client declares; fields this server does not act on are ignored.
 struct InitializeCapabilities {
   std::optional<bool> experimentalApi;
   std::optional<std::vector<std::string>> optOutNotificationMethods;
 };
-BOOST_DESCRIBE_STRUCT(InitializeCapabilities, (), (experimentalApi, optOutNotificationMethods))
+PROTOCOL_STRUCT(InitializeCapabilities, (experimentalApi, optOutNotificationMethods))
 
 struct InitializeParams {
   ClientInfo clientInfo;
   std::optional<InitializeCapabilities> capabilities;
 };
-BOOST_DESCRIBE_STRUCT(InitializeParams, (), (clientInfo, capabilities))
+PROTOCOL_STRUCT(InitializeParams, (clientInfo, capabilities))
 
 /// `userAgent` is `<client name>/<server version> (<os>; <arch>) (<client name>; <client version>)`.
 struct InitializeResponse {
@@ -36,10 +36,10 @@ struct InitializeResponse {
   std::string platformFamily;
   std::string platformOs;
 };
-BOOST_DESCRIBE_STRUCT(InitializeResponse, (), (userAgent, codexHome, platformFamily, platformOs))
+PROTOCOL_STRUCT(InitializeResponse, (userAgent, codexHome, platformFamily, platformOs))
 
 /// Params of requests that take none (`{}`); any members are ignored.
 struct EmptyParams {};
-BOOST_DESCRIBE_STRUCT(EmptyParams, (), ())
+PROTOCOL_STRUCT(EmptyParams, ())
 
 }  // namespace appserver::protocol::v2

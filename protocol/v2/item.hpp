@@ -19,11 +19,15 @@ struct TextUserInput {
   std::vector<Json> text_elements;
   bool operator==(const TextUserInput&) const = default;
 };
-BOOST_DESCRIBE_STRUCT(TextUserInput, (), (text, text_elements))
+PROTOCOL_STRUCT(TextUserInput, (text, text_elements))
+constexpr bool protocol_omittable(const TextUserInput*, std::string_view member) {
+  return member == "text_elements";
+}
 
 /// What a client may send as turn input. Only text is understood by this server so far;
 /// other variants are rejected with -32602 naming the unknown `type`.
 using UserInput = std::variant<TextUserInput>;
+PROTOCOL_UNION(UserInput)
 
 struct UserMessageItem {
   static constexpr const char* type_tag = "userMessage";
@@ -32,7 +36,7 @@ struct UserMessageItem {
   std::vector<UserInput> content;
   bool operator==(const UserMessageItem&) const = default;
 };
-BOOST_DESCRIBE_STRUCT(UserMessageItem, (), (id, clientId, content))
+PROTOCOL_STRUCT(UserMessageItem, (id, clientId, content))
 
 struct AgentMessageItem {
   static constexpr const char* type_tag = "agentMessage";
@@ -41,7 +45,7 @@ struct AgentMessageItem {
   std::optional<std::string> phase;
   bool operator==(const AgentMessageItem&) const = default;
 };
-BOOST_DESCRIBE_STRUCT(AgentMessageItem, (), (id, text, phase))
+PROTOCOL_STRUCT(AgentMessageItem, (id, text, phase))
 
 /// One Stop-hook continuation prompt; `hookRunId` is the HookRunSummary.id that asked for it.
 struct HookPromptFragment {
@@ -49,7 +53,7 @@ struct HookPromptFragment {
   std::string hookRunId;
   bool operator==(const HookPromptFragment&) const = default;
 };
-BOOST_DESCRIBE_STRUCT(HookPromptFragment, (), (text, hookRunId))
+PROTOCOL_STRUCT(HookPromptFragment, (text, hookRunId))
 
 /// Recorded when a Stop hook blocks: the prompt(s) the agent continues with.
 struct HookPromptItem {
@@ -58,9 +62,10 @@ struct HookPromptItem {
   std::vector<HookPromptFragment> fragments;
   bool operator==(const HookPromptItem&) const = default;
 };
-BOOST_DESCRIBE_STRUCT(HookPromptItem, (), (id, fragments))
+PROTOCOL_STRUCT(HookPromptItem, (id, fragments))
 
 using ThreadItem = std::variant<UserMessageItem, AgentMessageItem, HookPromptItem>;
+PROTOCOL_UNION(ThreadItem)
 
 /// The `id` member of any ThreadItem.
 inline const std::string& item_id(const ThreadItem& item) {
@@ -74,7 +79,7 @@ struct ItemStartedNotification {
   std::string turnId;
   std::int64_t startedAtMs = 0;
 };
-BOOST_DESCRIBE_STRUCT(ItemStartedNotification, (), (item, threadId, turnId, startedAtMs))
+PROTOCOL_STRUCT(ItemStartedNotification, (item, threadId, turnId, startedAtMs))
 
 /// `item/completed` `{item, threadId, turnId, completedAtMs, contentTokenCount}`.
 struct ItemCompletedNotification {
@@ -84,8 +89,8 @@ struct ItemCompletedNotification {
   std::int64_t completedAtMs = 0;
   std::optional<std::int64_t> contentTokenCount;
 };
-BOOST_DESCRIBE_STRUCT(ItemCompletedNotification, (),
-                      (item, threadId, turnId, completedAtMs, contentTokenCount))
+PROTOCOL_STRUCT(ItemCompletedNotification,
+                (item, threadId, turnId, completedAtMs, contentTokenCount))
 
 /// `item/agentMessage/delta`: one streamed piece of an agentMessage's text (not stored).
 struct AgentMessageDeltaNotification {
@@ -94,6 +99,6 @@ struct AgentMessageDeltaNotification {
   std::string itemId;
   std::string delta;
 };
-BOOST_DESCRIBE_STRUCT(AgentMessageDeltaNotification, (), (threadId, turnId, itemId, delta))
+PROTOCOL_STRUCT(AgentMessageDeltaNotification, (threadId, turnId, itemId, delta))
 
 }  // namespace appserver::protocol::v2

@@ -14,33 +14,34 @@
 namespace appserver::protocol::v2 {
 
 enum class ThreadActiveFlag { waitingOnApproval, waitingOnUserInput };
-BOOST_DESCRIBE_ENUM(ThreadActiveFlag, waitingOnApproval, waitingOnUserInput)
+PROTOCOL_ENUM(ThreadActiveFlag, waitingOnApproval, waitingOnUserInput)
 
 struct ThreadStatusNotLoaded {
   static constexpr const char* type_tag = "notLoaded";
   bool operator==(const ThreadStatusNotLoaded&) const = default;
 };
-BOOST_DESCRIBE_STRUCT(ThreadStatusNotLoaded, (), ())
+PROTOCOL_STRUCT(ThreadStatusNotLoaded, ())
 struct ThreadStatusIdle {
   static constexpr const char* type_tag = "idle";
   bool operator==(const ThreadStatusIdle&) const = default;
 };
-BOOST_DESCRIBE_STRUCT(ThreadStatusIdle, (), ())
+PROTOCOL_STRUCT(ThreadStatusIdle, ())
 struct ThreadStatusSystemError {
   static constexpr const char* type_tag = "systemError";
   bool operator==(const ThreadStatusSystemError&) const = default;
 };
-BOOST_DESCRIBE_STRUCT(ThreadStatusSystemError, (), ())
+PROTOCOL_STRUCT(ThreadStatusSystemError, ())
 struct ThreadStatusActive {
   static constexpr const char* type_tag = "active";
   std::vector<ThreadActiveFlag> activeFlags;
   bool operator==(const ThreadStatusActive&) const = default;
 };
-BOOST_DESCRIBE_STRUCT(ThreadStatusActive, (), (activeFlags))
+PROTOCOL_STRUCT(ThreadStatusActive, (activeFlags))
 
 /// `{"type":"notLoaded"|"idle"|"systemError"}` or `{"type":"active","activeFlags":[…]}`.
 using ThreadStatus =
     std::variant<ThreadStatusNotLoaded, ThreadStatusIdle, ThreadStatusSystemError, ThreadStatusActive>;
+PROTOCOL_UNION(ThreadStatus)
 
 struct Thread {
   std::string id;
@@ -65,8 +66,8 @@ struct Thread {
   std::vector<Turn> turns;
   bool operator==(const Thread&) const = default;
 };
-BOOST_DESCRIBE_STRUCT(Thread, (),
-                      (id, sessionId, forkedFromId, preview, ephemeral, modelProvider, model,
+PROTOCOL_STRUCT(Thread,
+                (id, sessionId, forkedFromId, preview, ephemeral, modelProvider, model,
                        createdAt, updatedAt, status, path, cwd, cliVersion, source, originator,
                        name, projectId, turns))
 
@@ -80,8 +81,8 @@ struct ThreadStartParams {
   std::optional<Json> config;
   std::optional<bool> ephemeral;
 };
-BOOST_DESCRIBE_STRUCT(ThreadStartParams, (),
-                      (cwd, model, modelProvider, approvalPolicy, sandbox, config, ephemeral))
+PROTOCOL_STRUCT(ThreadStartParams,
+                (cwd, model, modelProvider, approvalPolicy, sandbox, config, ephemeral))
 
 /// Result of thread/start and thread/resume: the thread plus its effective settings.
 /// `approvalPolicy` is an AskForApproval (`"never"`…), `sandbox` a SandboxPolicy object.
@@ -96,20 +97,20 @@ struct ThreadStartResponse {
   Json sandbox;
   std::optional<std::string> reasoningEffort;
 };
-BOOST_DESCRIBE_STRUCT(ThreadStartResponse, (),
-                      (thread, model, modelProvider, serviceTier, cwd, approvalPolicy,
+PROTOCOL_STRUCT(ThreadStartResponse,
+                (thread, model, modelProvider, serviceTier, cwd, approvalPolicy,
                        approvalsReviewer, sandbox, reasoningEffort))
 
 struct ThreadStartedNotification {
   Thread thread;
 };
-BOOST_DESCRIBE_STRUCT(ThreadStartedNotification, (), (thread))
+PROTOCOL_STRUCT(ThreadStartedNotification, (thread))
 
 struct ThreadStatusChangedNotification {
   std::string threadId;
   ThreadStatus status;
 };
-BOOST_DESCRIBE_STRUCT(ThreadStatusChangedNotification, (), (threadId, status))
+PROTOCOL_STRUCT(ThreadStatusChangedNotification, (threadId, status))
 
 /// `thread/resume`: load a stored thread (if not loaded) and subscribe to it.
 struct ThreadResumeParams {
@@ -120,46 +121,60 @@ struct ThreadResumeParams {
   std::optional<Json> config;
   std::optional<bool> excludeTurns;
 };
-BOOST_DESCRIBE_STRUCT(ThreadResumeParams, (),
-                      (threadId, cwd, model, approvalPolicy, config, excludeTurns))
+PROTOCOL_STRUCT(ThreadResumeParams,
+                (threadId, cwd, model, approvalPolicy, config, excludeTurns))
 
-using ThreadResumeResponse = ThreadStartResponse;
+/// Result of thread/resume: the same shape as ThreadStartResponse, with the thread's turns.
+struct ThreadResumeResponse {
+  Thread thread;
+  std::string model;
+  std::string modelProvider;
+  std::optional<std::string> serviceTier;
+  std::string cwd;
+  Json approvalPolicy;
+  std::string approvalsReviewer = "user";
+  Json sandbox;
+  std::optional<std::string> reasoningEffort;
+};
+PROTOCOL_STRUCT(ThreadResumeResponse,
+                (thread, model, modelProvider, serviceTier, cwd, approvalPolicy,
+                 approvalsReviewer, sandbox, reasoningEffort))
 
 /// `thread/read`: a thread's metadata, with its turns when `includeTurns` is true.
 struct ThreadReadParams {
   std::string threadId;
   std::optional<bool> includeTurns;
 };
-BOOST_DESCRIBE_STRUCT(ThreadReadParams, (), (threadId, includeTurns))
+PROTOCOL_STRUCT(ThreadReadParams, (threadId, includeTurns))
 
 struct ThreadReadResponse {
   Thread thread;
 };
-BOOST_DESCRIBE_STRUCT(ThreadReadResponse, (), (thread))
+PROTOCOL_STRUCT(ThreadReadResponse, (thread))
 
 /// `thread/list`: stored threads, newest first. `cursor` is opaque; `limit` defaults to 50.
 struct ThreadListParams {
   std::optional<std::string> cursor;
   std::optional<std::int64_t> limit;
 };
-BOOST_DESCRIBE_STRUCT(ThreadListParams, (), (cursor, limit))
+PROTOCOL_STRUCT(ThreadListParams, (cursor, limit))
 
 struct ThreadListResponse {
   std::vector<Thread> data;
   std::optional<std::string> nextCursor;
 };
-BOOST_DESCRIBE_STRUCT(ThreadListResponse, (), (data, nextCursor))
+PROTOCOL_STRUCT(ThreadListResponse, (data, nextCursor))
 
 struct ThreadLoadedListParams {
   std::optional<std::string> cursor;
   std::optional<std::int64_t> limit;
 };
-BOOST_DESCRIBE_STRUCT(ThreadLoadedListParams, (), (cursor, limit))
+PROTOCOL_STRUCT(ThreadLoadedListParams, (cursor, limit))
 
 struct ThreadLoadedListResponse {
   std::vector<std::string> data;
   std::optional<std::string> nextCursor;
 };
-BOOST_DESCRIBE_STRUCT(ThreadLoadedListResponse, (), (data, nextCursor))
+PROTOCOL_STRUCT(ThreadLoadedListResponse, (data, nextCursor))
 
 }  // namespace appserver::protocol::v2

@@ -14,19 +14,19 @@
 namespace appserver::protocol::v2 {
 
 enum class TurnStatus { completed, interrupted, failed, inProgress };
-BOOST_DESCRIBE_ENUM(TurnStatus, completed, interrupted, failed, inProgress)
+PROTOCOL_ENUM(TurnStatus, completed, interrupted, failed, inProgress)
 
 /// How complete `Turn.items` is: `notLoaded` (turn/start, turn/started), `summary`
 /// (turn/completed: the final agent message only), `full` (thread/read, thread/resume).
 enum class TurnItemsView { notLoaded, summary, full };
-BOOST_DESCRIBE_ENUM(TurnItemsView, notLoaded, summary, full)
+PROTOCOL_ENUM(TurnItemsView, notLoaded, summary, full)
 
 struct TurnError {
   std::string message;
   std::optional<std::string> additionalDetails;
   bool operator==(const TurnError&) const = default;
 };
-BOOST_DESCRIBE_STRUCT(TurnError, (), (message, additionalDetails))
+PROTOCOL_STRUCT(TurnError, (message, additionalDetails))
 
 struct Turn {
   std::string id;
@@ -43,8 +43,21 @@ struct Turn {
   std::vector<HookRunSummary> hookRuns;
   bool operator==(const Turn&) const = default;
 };
-BOOST_DESCRIBE_STRUCT(Turn, (),
-                      (id, rootTurnId, items, itemsView, status, error, startedAt, completedAt,
+constexpr const char* protocol_field_doc(const Turn*, std::string_view member) {
+  if (member == "hookRuns")
+    return "Extension of this server (not in Codex 0.169): every hook run of this turn, in "
+           "completion order, including SessionStart runs that ran in it. Persisted, so "
+           "thread/read and thread/resume return the same runs after a restart.";
+  if (member == "startedAt") return "Unix time in seconds; null until the turn has started.";
+  if (member == "completedAt") return "Unix time in seconds; null until the turn has completed.";
+  if (member == "durationMs") return "Turn duration in milliseconds; null until it has completed.";
+  if (member == "itemsView")
+    return "How complete `items` is: notLoaded (turn/start), summary (turn/completed: the final "
+           "agent message), full (thread/read, thread/resume).";
+  return nullptr;
+}
+PROTOCOL_STRUCT(Turn,
+                (id, rootTurnId, items, itemsView, status, error, startedAt, completedAt,
                        durationMs, hookRuns))
 
 /// `turn/start`: run one turn on a loaded thread with the given input.
@@ -56,24 +69,24 @@ struct TurnStartParams {
   std::optional<Json> approvalPolicy;
   std::optional<std::string> clientUserMessageId;
 };
-BOOST_DESCRIBE_STRUCT(TurnStartParams, (),
-                      (threadId, input, cwd, model, approvalPolicy, clientUserMessageId))
+PROTOCOL_STRUCT(TurnStartParams,
+                (threadId, input, cwd, model, approvalPolicy, clientUserMessageId))
 
 struct TurnStartResponse {
   Turn turn;
 };
-BOOST_DESCRIBE_STRUCT(TurnStartResponse, (), (turn))
+PROTOCOL_STRUCT(TurnStartResponse, (turn))
 
 struct TurnStartedNotification {
   std::string threadId;
   Turn turn;
 };
-BOOST_DESCRIBE_STRUCT(TurnStartedNotification, (), (threadId, turn))
+PROTOCOL_STRUCT(TurnStartedNotification, (threadId, turn))
 
 struct TurnCompletedNotification {
   std::string threadId;
   Turn turn;
 };
-BOOST_DESCRIBE_STRUCT(TurnCompletedNotification, (), (threadId, turn))
+PROTOCOL_STRUCT(TurnCompletedNotification, (threadId, turn))
 
 }  // namespace appserver::protocol::v2

@@ -33,9 +33,10 @@ void Handlers::on_hooks_list(const ConnectionPtr&, v2::HooksListParams params,
     });
     return;
   }
-  if (params.cwds.empty()) params.cwds.push_back(ctx_.options.default_cwd.string());
+  std::vector<std::string> cwds = params.cwds.value_or(std::vector<std::string>{});
+  if (cwds.empty()) cwds.push_back(ctx_.options.default_cwd.string());
   v2::HooksListResponse response;
-  for (const auto& cwd : params.cwds)
+  for (const auto& cwd : cwds)
     response.data.push_back(
         entry_for(cwd, hooks::discover(hooks::default_sources(ctx_.options.home, cwd))));
   reply(response);

@@ -31,8 +31,10 @@ std::optional<std::string> resolve_cwd(const std::optional<std::string>& request
   return cwd.string();
 }
 
-v2::ThreadStartResponse settings_response(const LiveThread& thread, v2::Thread snapshot) {
-  v2::ThreadStartResponse response;
+/// ThreadStartResponse or ThreadResumeResponse: the thread plus its effective settings.
+template <class Response>
+Response settings_response(const LiveThread& thread, v2::Thread snapshot) {
+  Response response;
   response.thread = std::move(snapshot);
   response.model = thread.model();
   response.modelProvider = thread.model_provider();
@@ -84,7 +86,7 @@ void Handlers::on_thread_start(const ConnectionPtr& connection, v2::ThreadStartP
   post(live->strand(), [this, live, connection, reply] {
     live->subscribe(connection);
     v2::Thread snapshot = live->snapshot(/*include_turns=*/true);
-    reply(settings_response(*live, snapshot));
+    reply(settings_response<v2::ThreadStartResponse>(*live, snapshot));
     ctx_.outgoing.notify(connection, v2::ThreadStartedNotification{snapshot});
     live->send_hook_warnings(connection);
   });
@@ -111,7 +113,7 @@ void Handlers::on_thread_resume(const ConnectionPtr& connection, v2::ThreadResum
   const bool include_turns = !params.excludeTurns.value_or(false);
   post(live->strand(), [live, connection, reply, include_turns] {
     live->subscribe(connection);
-    reply(settings_response(*live, live->snapshot(include_turns)));
+    reply(settings_response<v2::ThreadResumeResponse>(*live, live->snapshot(include_turns)));
     live->send_hook_warnings(connection);
   });
 }

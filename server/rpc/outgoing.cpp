@@ -2,11 +2,28 @@
 #include "server/rpc/outgoing.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace appserver {
 
+void Outgoing::report(std::string_view what, std::string_view method,
+                      const std::optional<schema::SchemaFailure>& failure,
+                      const protocol::Json& instance) const {
+  if (!failure) return;
+  ++schema_failures_;
+  spdlog::error("schema violation in {} {}: at {}: {} ({} errors); instance: {}", what, method,
+                failure->pointer, failure->rule, failure->error_count,
+                instance.dump(-1, ' ', false, protocol::Json::error_handler_t::replace));
+  if (policy_.strict) {
+    spdlog::critical("--strict-schemas: aborting");
+    spdlog::default_logger()->flush();
+    std::abort();
+  }
+}
+
 void Outgoing::reply(const ConnectionPtr& connection, const protocol::RequestId& id,
                      const protocol::Json& result, std::string_view method) const {
+  if (policy_.validate_all) report("result of", method, validator_.validate_result(method, result), result);
   spdlog::debug("--> reply {}({})", method, id.dump());
   connection->send(std::make_shared<const std::string>(protocol::make_response(id, result)));
 }
@@ -19,6 +36,8 @@ void Outgoing::reply_error(const ConnectionPtr& connection, const protocol::Requ
 
 std::shared_ptr<const std::string> Outgoing::serialise(std::string_view method,
                                                        const protocol::Json& params) const {
+  if (policy_.validate_all || method == "hook/started" || method == "hook/completed")
+    report("notification", method, validator_.validate_notification(method, params), params);
   return std::make_shared<const std::string>(
       protocol::make_notification(method, params, clock_.now_ms()));
 }

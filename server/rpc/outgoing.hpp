@@ -1,6 +1,9 @@
 // The only sender of protocol messages: responses, errors and notifications. A notification
 // for many subscribers is serialised ONCE and the same immutable buffer is queued on each
-// connection. Thread-safe.
+// connection. Every hook/started and hook/completed is validated against the generated schema
+// before it is serialised (always on); with `validate_all`, every notification and result is.
+// A failure is logged with the JSON pointer and the rule, counted, and with `strict` aborts the
+// process. Thread-safe.
 #pragma once
 
 #include "protocol/describe_json.hpp"
@@ -9,8 +12,11 @@
 #include "server/support/clock.hpp"
 #include "server/transport/connection.hpp"
 
+#include "schema/schema_validator.hpp"
+
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -18,9 +24,16 @@
 
 namespace appserver {
 
+/// What Outgoing validates and what a failure does.
+struct ValidationPolicy {
+  bool validate_all = false;  // every notification and result, not only hook/*
+  bool strict = false;        // abort the process on a failure (tests run this way)
+};
+
 class Outgoing {
  public:
-  explicit Outgoing(const Clock& clock) : clock_(clock) {}
+  Outgoing(const Clock& clock, const schema::SchemaValidator& validator, ValidationPolicy policy)
+      : clock_(clock), validator_(validator), policy_(policy) {}
 
   void reply(const ConnectionPtr& connection, const protocol::RequestId& id,
              const protocol::Json& result, std::string_view method) const;
@@ -41,8 +54,17 @@ class Outgoing {
     deliver({connection}, method, serialise(method, protocol::encode(params)));
   }
 
+  /// Number of messages that failed schema validation so far.
+  std::uint64_t schema_failures() const { return schema_failures_.load(); }
+
  private:
+  void report(std::string_view what, std::string_view method,
+              const std::optional<schema::SchemaFailure>& failure, const protocol::Json& instance) const;
+
   const Clock& clock_;
+  const schema::SchemaValidator& validator_;
+  ValidationPolicy policy_;
+  mutable std::atomic<std::uint64_t> schema_failures_{0};
 };
 
 }  // namespace appserver

@@ -1,6 +1,8 @@
 // The end-to-end test client; see daemon_process.hpp.
 #include "daemon_process.hpp"
 
+#include "schema/schema_validator.hpp"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/readable_pipe.hpp>
@@ -15,6 +17,29 @@
 #include <regex>
 
 namespace e2e {
+
+namespace {
+const appserver::schema::SchemaValidator& validator() {
+  static const appserver::schema::SchemaValidator instance;
+  return instance;
+}
+
+/// Every message a test receives must match the generated schema of its type. With
+/// APP_SERVER_E2E_CORPUS=DIR set, messages are also appended to DIR/<pid>.jsonl for the Codex
+/// schema compatibility check (scripts/check-codex-schemas).
+void check_against_schema(const std::string& kind, const std::string& method, const Json& message) {
+  std::optional<appserver::schema::SchemaFailure> failure;
+  if (kind == "notification") failure = validator().validate_notification(method, message["params"]);
+  else if (kind == "result") failure = validator().validate_result(method, message["result"]);
+  if (failure)
+    FAIL_CHECK("schema violation in " << kind << " " << method << " at " << failure->pointer << ": "
+                                      << failure->rule << "\n" << message.dump());
+  if (const char* dir = std::getenv("APP_SERVER_E2E_CORPUS")) {
+    std::ofstream(std::string(dir) + "/" + std::to_string(::getpid()) + ".jsonl", std::ios::app)
+        << Json{{"kind", kind}, {"method", method}, {"message", message}}.dump() << "\n";
+  }
+}
+}  // namespace
 
 namespace asio = boost::asio;
 namespace bp = boost::process::v2;
@@ -59,8 +84,9 @@ struct Daemon::Impl {
 Daemon::Daemon(const TempHome& home, std::vector<std::string> extra_args)
     : impl_(std::make_unique<Impl>()) {
   std::signal(SIGPIPE, SIG_IGN);
-  std::vector<std::string> args{"--home", home.home.string(), "--cwd", home.workspace.string(),
-                                "--log-level", "debug"};
+  std::vector<std::string> args{"--home",      home.home.string(), "--cwd",
+                                home.workspace.string(), "--log-level", "debug",
+                                "--validate-all",        "--strict-schemas"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   impl_->log = std::fopen((home.root / "app-server.log").c_str(), "a");
   impl_->process.emplace(impl_->io, APP_SERVER_BINARY, args,
@@ -108,6 +134,7 @@ Json Daemon::next(std::chrono::milliseconds timeout) {
   impl_->buffer.erase(0, newline + 1);
   Json message = Json::parse(line);
   received.push_back(message);
+  if (message.contains("method")) check_against_schema("notification", message["method"], message);
   return message;
 }
 
@@ -116,7 +143,10 @@ Json Daemon::request(const std::string& method, Json params) {
   send(Json{{"id", id}, {"method", method}, {"params", std::move(params)}});
   while (true) {
     Json message = next();
-    if (!message.contains("method") && message.value("id", Json()) == Json(id)) return message;
+    if (!message.contains("method") && message.value("id", Json()) == Json(id)) {
+      if (message.contains("result")) check_against_schema("result", method, message);
+      return message;
+    }
     notifications.push_back(message);
   }
 }
