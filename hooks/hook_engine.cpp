@@ -15,11 +15,12 @@ using protocol::v2::HookHandlerType;
 using protocol::v2::HookRunStatus;
 using protocol::v2::HookScope;
 
-namespace {
-std::int64_t unix_seconds(std::chrono::system_clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+std::int64_t HookClock::now() const {
+  if (now_ms) return now_ms();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
-}  // namespace
 
 std::vector<const HookHandler*> select_handlers(const HookSet& set,
                                                 const HookInvocation& invocation) {
@@ -93,9 +94,9 @@ namespace {
 class Batch final : public HookBatch, public std::enable_shared_from_this<Batch> {
  public:
   Batch(asio::any_io_executor ex, std::vector<const HookHandler*> handlers,
-        HookInvocation invocation, std::function<void(HookBatchResult)> done)
+        HookInvocation invocation, HookClock clock, std::function<void(HookBatchResult)> done)
       : ex_(ex), handlers_(std::move(handlers)), invocation_(std::move(invocation)),
-        done_(std::move(done)), results_(handlers_.size()) {}
+        clock_(std::move(clock)), done_(std::move(done)), results_(handlers_.size()) {}
 
   void start() {
     remaining_ = handlers_.size();
@@ -105,6 +106,7 @@ class Batch final : public HookBatch, public std::enable_shared_from_this<Batch>
       return;
     }
     auto self = shared_from_this();
+    started_ms_ = clock_.now();
     for (std::size_t i = 0; i < handlers_.size(); ++i) {
       const HookHandler& handler = *handlers_[i];
       CommandSpec spec;
@@ -127,12 +129,13 @@ class Batch final : public HookBatch, public std::enable_shared_from_this<Batch>
   void on_result(std::size_t i, CommandResult result) {
     const HookHandler& handler = *handlers_[i];
     HookRunResult& out = results_[i];
-    out.summary = preview_run(handler, invocation_, unix_seconds(result.started));
+    const std::int64_t completed_ms = clock_.now();
+    out.summary = preview_run(handler, invocation_, started_ms_ / 1000);
     out.outcome = interpret_command_result(handler.event, result, handler.timeout_sec);
     out.summary.status = out.outcome.status;
     out.summary.entries = out.outcome.entries;
-    out.summary.completedAt = unix_seconds(result.completed);
-    out.summary.durationMs = result.duration.count();
+    out.summary.completedAt = completed_ms / 1000;
+    out.summary.durationMs = clock_.fixed ? completed_ms - started_ms_ : result.duration.count();
     running_[i].reset();
     if (--remaining_ == 0) finish();
   }
@@ -145,6 +148,8 @@ class Batch final : public HookBatch, public std::enable_shared_from_this<Batch>
   asio::any_io_executor ex_;
   std::vector<const HookHandler*> handlers_;
   HookInvocation invocation_;
+  HookClock clock_;
+  std::int64_t started_ms_ = 0;
   std::function<void(HookBatchResult)> done_;
   std::vector<HookRunResult> results_;
   std::vector<std::shared_ptr<RunningCommand>> running_;
@@ -155,10 +160,10 @@ class Batch final : public HookBatch, public std::enable_shared_from_this<Batch>
 
 std::shared_ptr<HookBatch> run_hooks(asio::any_io_executor executor,
                                      std::vector<const HookHandler*> handlers,
-                                     HookInvocation invocation,
+                                     HookInvocation invocation, HookClock clock,
                                      std::function<void(HookBatchResult)> done) {
   auto batch = std::make_shared<Batch>(executor, std::move(handlers), std::move(invocation),
-                                       std::move(done));
+                                       std::move(clock), std::move(done));
   batch->start();
   return batch;
 }

@@ -24,6 +24,14 @@ namespace appserver::hooks {
 
 using protocol::v2::HookRunSummary;
 
+/// Where run summaries get their times. Default: the system clock for startedAt/completedAt
+/// and the measured monotonic duration. A fixed clock (test mode) makes runs reproducible.
+struct HookClock {
+  std::function<std::int64_t()> now_ms;  // unix milliseconds; empty = system clock
+  bool fixed = false;                    // durationMs = clock difference instead of measured
+  std::int64_t now() const;
+};
+
 /// One firing of one event.
 struct HookInvocation {
   HookEventName event = HookEventName::stop;
@@ -72,7 +80,7 @@ class HookBatch {
 /// With no handlers, `done` is still called (posted) with an empty result.
 std::shared_ptr<HookBatch> run_hooks(boost::asio::any_io_executor executor,
                                      std::vector<const HookHandler*> handlers,
-                                     HookInvocation invocation,
+                                     HookInvocation invocation, HookClock clock,
                                      std::function<void(HookBatchResult)> done);
 
 }  // namespace appserver::hooks

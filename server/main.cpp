@@ -1,5 +1,6 @@
 // app-server entry point: logging first (stderr only), options, then the server.
 #include "server/options.hpp"
+#include "server/replay/replay_command.hpp"
 #include "server/schema_command.hpp"
 #include "server/server.hpp"
 #include "server/support/log.hpp"
@@ -7,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 
 int main(int argc, char** argv) {
@@ -17,6 +19,15 @@ int main(int argc, char** argv) {
   if (!args.empty() && args[0] == "generate-json-schema") {
     try {
       return appserver::run_generate_json_schema({args.begin() + 1, args.end()});
+    } catch (const std::exception& e) {
+      std::cerr << "app-server: " << e.what() << "\n";
+      return 2;
+    }
+  }
+  if (!args.empty() && args[0] == "replay") {
+    try {
+      return appserver::replay::run_replay_command({args.begin() + 1, args.end()},
+                                                   std::filesystem::canonical("/proc/self/exe"));
     } catch (const std::exception& e) {
       std::cerr << "app-server: " << e.what() << "\n";
       return 2;

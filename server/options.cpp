@@ -13,6 +13,7 @@ std::string usage() {
 Usage: app-server [options]
        app-server generate-json-schema --out DIR [--docs FILE]
        app-server generate-json-schema --check DIR [--docs FILE]
+       app-server replay FILE [--server-cmd CMD] [--update] [--convert]
 
 Options:
   --listen URL            transport to serve; default stdio:// (JSON lines on stdin/stdout)
@@ -25,6 +26,10 @@ Options:
   --validate-all          validate every notification and result against the generated
                           schemas (hook/started and hook/completed are always validated)
   --strict-schemas        abort the process when a message fails schema validation
+  --test-mode             deterministic output: a fixed clock (unix 1750000000) and sequential
+                          ids (thread-1, turn-1, item-1); for transcript tests
+  --record FILE           append every message of every connection, both directions, to FILE
+                          (JSONL: {"ts","conn","dir","message"}); see docs/testing.md
   --version               print the version and exit
   --help                  print this help and exit
 )";
@@ -56,6 +61,10 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
       cl.server.validation.validate_all = true;
     } else if (arg == "--strict-schemas") {
       cl.server.validation.strict = true;
+    } else if (arg == "--test-mode") {
+      cl.server.test_mode = true;
+    } else if (arg == "--record") {
+      cl.server.record = std::filesystem::absolute(value(i));
     } else if (arg == "--home") {
       home = value(i);
     } else if (arg == "--cwd") {

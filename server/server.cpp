@@ -11,11 +11,24 @@ namespace appserver {
 
 namespace asio = boost::asio;
 
+namespace {
+std::unique_ptr<Clock> make_clock(bool test_mode) {
+  if (test_mode) return std::make_unique<FixedClock>();
+  return std::make_unique<Clock>();
+}
+std::unique_ptr<IdGenerator> make_ids(bool test_mode) {
+  if (test_mode) return std::make_unique<SequentialIds>();
+  return std::make_unique<IdGenerator>();
+}
+}  // namespace
+
 ServerContext::ServerContext(asio::io_context& io_context, ServerOptions opts)
-    : io(io_context), options(std::move(opts)), clock(std::make_unique<Clock>()),
-      ids(std::make_unique<IdGenerator>()), outgoing(*clock, validator, options.validation),
+    : io(io_context), options(std::move(opts)), clock(make_clock(options.test_mode)),
+      ids(make_ids(options.test_mode)), outgoing(*clock, validator, options.validation),
       store(options.home / "sessions"),
-      make_agent([] { return std::make_shared<BuiltinAgent>(); }) {}
+      make_agent([] { return std::make_shared<BuiltinAgent>(); }) {
+  if (!options.record.empty()) recorder = std::make_unique<Recorder>(options.record, *clock);
+}
 
 Server::Server(ServerOptions options)
     : ctx_(io_, std::move(options)), handlers_(ctx_), dispatcher_(ctx_, handlers_),
@@ -24,11 +37,13 @@ Server::Server(ServerOptions options)
 }
 
 int Server::run() {
-  spdlog::info("app-server {} serving stdio; home {}", kServerVersion, ctx_.options.home.string());
+  spdlog::info("app-server {} serving stdio; home {}{}", kServerVersion, ctx_.options.home.string(),
+               ctx_.options.test_mode ? " (test mode: fixed clock, sequential ids)" : "");
   stdio_ = std::make_shared<StdioConnection>(io_, dispatcher_, ctx_.options.max_message_bytes,
                                              [this] {
                                                asio::post(io_, [this] { begin_shutdown(false); });
                                              });
+  stdio_->recorder = ctx_.recorder.get();
   stdio_->start();
   signals_.async_wait([this](boost::system::error_code ec, int signal) {
     if (ec) return;

@@ -5,6 +5,7 @@
 #include "server/agent/agent.hpp"
 #include "server/rpc/outgoing.hpp"
 #include "server/support/clock.hpp"
+#include "server/support/recorder.hpp"
 #include "server/threads/thread_registry.hpp"
 #include "server/threads/thread_store.hpp"
 
@@ -28,6 +29,8 @@ struct ServerOptions {
   std::string log_level = "info";
   std::size_t max_message_bytes = 16 * 1024 * 1024;  // largest accepted message (bytes)
   ValidationPolicy validation;                       // --validate-all, --strict-schemas
+  bool test_mode = false;                            // fixed clock + sequential ids
+  std::filesystem::path record;                      // --record FILE ("" = off)
 };
 
 struct ServerContext {
@@ -42,6 +45,7 @@ struct ServerContext {
   ThreadStore store;
   ThreadRegistry registry;
   std::function<std::shared_ptr<Agent>()> make_agent;
+  std::unique_ptr<Recorder> recorder;  // null unless --record
   /// Called (on a thread strand) whenever a thread finishes a turn; used to drain at shutdown.
   std::function<void()> on_thread_idle = [] {};
 };

@@ -25,4 +25,10 @@ std::string IdGenerator::next(const char* /*kind*/) {
   return buf;
 }
 
+std::string SequentialIds::next(const char* kind) {
+  const std::string k = kind;
+  auto& counter = k == "thread" ? threads_ : k == "turn" ? turns_ : items_;
+  return k + "-" + std::to_string(++counter);
+}
+
 }  // namespace appserver

@@ -23,12 +23,12 @@ constexpr int kMaxStopContinuations = 16;
 
 template <class Token>
 auto async_run_hooks(asio::any_io_executor ex, std::vector<const hooks::HookHandler*> handlers,
-                     hooks::HookInvocation invocation, std::shared_ptr<hooks::HookBatch>& batch,
-                     Token&& token) {
+                     hooks::HookInvocation invocation, hooks::HookClock clock,
+                     std::shared_ptr<hooks::HookBatch>& batch, Token&& token) {
   return asio::async_initiate<Token, void(hooks::HookBatchResult)>(
-      [ex, &batch](auto handler, auto handlers, auto invocation) {
+      [ex, &batch, clock](auto handler, auto handlers, auto invocation) {
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        batch = hooks::run_hooks(ex, std::move(handlers), std::move(invocation),
+        batch = hooks::run_hooks(ex, std::move(handlers), std::move(invocation), clock,
                                  [shared](hooks::HookBatchResult result) {
                                    (*shared)(std::move(result));
                                  });
@@ -106,8 +106,10 @@ asio::awaitable<hooks::HookBatchResult> LiveThread::run_event(TurnState& turn,
   for (const auto* handler : handlers)
     emit(v2::HookStartedNotification{id_, turn.turn.id,
                                      hooks::preview_run(*handler, invocation, ctx_.clock->now_sec())});
+  const Clock& clock = *ctx_.clock;
+  hooks::HookClock hook_clock{[&clock] { return clock.now_ms(); }, clock.fixed()};
   auto result = co_await async_run_hooks(strand_, std::move(handlers), std::move(invocation),
-                                         running_batch_, asio::use_awaitable);
+                                         hook_clock, running_batch_, asio::use_awaitable);
   running_batch_.reset();
   for (const auto& run : result.runs)
     emit(v2::HookCompletedNotification{id_, turn.turn.id, run.summary});

@@ -2,6 +2,8 @@
 // each received message text to the dispatcher and write what send() queues, in order.
 #pragma once
 
+#include "server/support/recorder.hpp"
+
 #include <boost/asio/any_io_executor.hpp>
 
 #include <cstdint>
@@ -35,6 +37,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string client_name;
   std::string client_version;
   std::vector<std::string> opted_out_notifications;
+
+  /// --record: set once before the connection starts; transports call it for every message.
+  Recorder* recorder = nullptr;
 
  private:
   Id id_;

@@ -80,6 +80,7 @@ void StdioConnection::consume(const char* data, std::size_t size) {
 void StdioConnection::handle_line(std::string line) {
   if (!line.empty() && line.back() == '\r') line.pop_back();
   if (line.find_first_not_of(" \t") == std::string::npos) return;
+  if (recorder) recorder->record(id(), /*incoming=*/true, line);
   dispatcher_.on_message(shared_from_this(), line);
 }
 
@@ -93,6 +94,7 @@ void StdioConnection::send(std::shared_ptr<const std::string> message) {
       if (auto on_eof = std::exchange(self->on_eof_, nullptr)) on_eof();
       return;
     }
+    if (self->recorder) self->recorder->record(self->id(), /*incoming=*/false, *message);
     self->queued_bytes_ += message->size();
     self->queue_.push_back(std::move(message));
     if (!self->writing_) self->do_write();

@@ -24,7 +24,7 @@ struct TempHome {
   std::filesystem::path root, home, workspace;
 };
 
-/// The absolute path of a fixture script.
+/// The absolute path of a hook fixture script in tests/transcripts/hooks/.
 std::string fixture(const std::string& name);
 
 class Daemon {

@@ -14,7 +14,7 @@ std::string hook(const std::string& event, const std::string& command, int timeo
          ",\"timeout\":" + std::to_string(timeout) + extra + "}]}]";
 }
 
-std::string sh(const std::string& script) { return "sh " + fixture("hooks/" + script); }
+std::string sh(const std::string& script) { return "sh " + fixture(script); }
 
 Json completed_runs(const std::vector<Json>& messages) {
   Json runs = Json::array();

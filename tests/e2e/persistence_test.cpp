@@ -9,9 +9,9 @@ using namespace e2e;
 
 namespace {
 const char* kHooks = R"({"hooks":{
-  "SessionStart":[{"hooks":[{"type":"command","command":"sh $FIXTURES/hooks/session_context.sh"}]}],
-  "UserPromptSubmit":[{"hooks":[{"type":"command","command":"sh $FIXTURES/hooks/ups_context.sh"}]}],
-  "Stop":[{"hooks":[{"type":"command","command":"sh $FIXTURES/hooks/stop_block_once.sh"}]}]}})";
+  "SessionStart":[{"hooks":[{"type":"command","command":"sh $FIXTURES/session_context.sh"}]}],
+  "UserPromptSubmit":[{"hooks":[{"type":"command","command":"sh $FIXTURES/ups_context.sh"}]}],
+  "Stop":[{"hooks":[{"type":"command","command":"sh $FIXTURES/stop_block_once.sh"}]}]}})";
 
 Json turns_of(Daemon& daemon, const std::string& method, const std::string& thread) {
   Json params = {{"threadId", thread}};
