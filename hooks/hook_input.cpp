@@ -52,4 +52,16 @@ std::string stop_input(const HookInputContext& c, bool stop_hook_active,
   return dump(j);
 }
 
+std::string interrupt_input(const HookInputContext& c) {
+  Ordered j;
+  j["session_id"] = c.session_id;
+  j["turn_id"] = c.turn_id;
+  j["transcript_path"] = c.transcript_path;
+  j["cwd"] = c.cwd;
+  j["hook_event_name"] = "Interrupt";
+  j["model"] = c.model;
+  j["permission_mode"] = c.permission_mode;
+  return dump(j);
+}
+
 }  // namespace appserver::hooks

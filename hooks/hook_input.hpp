@@ -28,4 +28,7 @@ std::string user_prompt_submit_input(const HookInputContext& c, const std::strin
 std::string stop_input(const HookInputContext& c, bool stop_hook_active,
                        const std::optional<std::string>& last_assistant_message);
 
+/// Interrupt: the turn was interrupted by the client.
+std::string interrupt_input(const HookInputContext& c);
+
 }  // namespace appserver::hooks

@@ -29,6 +29,7 @@ struct EventWords {
   const char* exit2_without_reason;  // nullptr: exit 2 is an ordinary failure
   bool plain_text_is_context;
   bool plain_text_is_failure;
+  const char* plain_text_error;  // failure text for plain stdout (nullptr: invalid_json)
   std::vector<std::string_view> top_level;       // accepted beyond the universal four
   std::vector<std::string_view> specific;        // accepted in hookSpecificOutput; empty = none
 };
@@ -37,18 +38,22 @@ EventWords words_for(HookEventName event) {
   using E = HookEventName;
   switch (event) {
     case E::sessionStart:
-      return {"hook returned invalid session start JSON output", nullptr, true, false, {},
+      return {"hook returned invalid session start JSON output", nullptr, true, false, nullptr, {},
               {"additionalContext"}};
     case E::userPromptSubmit:
       return {"hook returned invalid user prompt submit JSON output",
               "UserPromptSubmit hook exited with code 2 but did not write a blocking reason to stderr",
-              true, false, {"decision", "reason"}, {"additionalContext"}};
+              true, false, nullptr, {"decision", "reason"}, {"additionalContext"}};
     case E::stop:
       return {"hook returned invalid stop hook JSON output",
               "Stop hook exited with code 2 but did not write a continuation prompt to stderr",
-              false, true, {"decision", "reason"}, {}};
+              false, true, nullptr, {"decision", "reason"}, {}};
+    case E::interrupt:
+      // Observe-only: only systemMessage is accepted, plain text is a failure.
+      return {"hook returned invalid interrupt hook JSON output", nullptr, false, true,
+              "Interrupt hook returned non-JSON stdout", {}, {}};
     default:
-      return {"hook returned invalid hook JSON output", nullptr, false, false, {}, {}};
+      return {"hook returned invalid hook JSON output", nullptr, false, false, nullptr, {}, {}};
   }
 }
 
@@ -65,7 +70,12 @@ std::optional<std::string> string_field(const Json& object, const char* key) {
 
 /// Strict validation of a JSON object against the event's output shape: unknown fields are
 /// rejected at every level, types are strict (hooks-spec.md §4.2 rule 2).
-bool valid_shape(const Json& out, const EventWords& words) {
+bool valid_shape(HookEventName event, const Json& out, const EventWords& words) {
+  if (event == HookEventName::interrupt) {
+    for (const auto& [key, value] : out.items())
+      if (key != "systemMessage") return false;
+    return is_string_or_null(out, "systemMessage");
+  }
   static const std::set<std::string> universal = {"continue", "stopReason", "suppressOutput",
                                                   "systemMessage", "hookSpecificOutput"};
   for (const auto& [key, value] : out.items()) {
@@ -210,11 +220,13 @@ HookRunOutcome interpret_command_result(HookEventName event, const CommandResult
   const std::string stdout_text = trim_copy(result.stdout_text);
   if (stdout_text.empty()) return {};
   Json parsed = Json::parse(stdout_text, nullptr, /*allow_exceptions=*/false);
-  if (!parsed.is_discarded() && parsed.is_object() && valid_shape(parsed, words))
+  if (!parsed.is_discarded() && parsed.is_object() && valid_shape(event, parsed, words))
     return interpret_json(event, parsed, words);
 
   const bool looks_like_json = stdout_text.front() == '{' || stdout_text.front() == '[';
-  if (looks_like_json || words.plain_text_is_failure) return failed(words.invalid_json);
+  if (looks_like_json) return failed(words.invalid_json);
+  if (words.plain_text_is_failure)
+    return failed(words.plain_text_error ? words.plain_text_error : words.invalid_json);
   HookRunOutcome outcome;
   if (words.plain_text_is_context) {
     outcome.entries.push_back({HookOutputEntryKind::context, stdout_text});

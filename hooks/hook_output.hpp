@@ -2,7 +2,7 @@
 // the Codex 0.169 contract (hooks-spec.md §4): status, the entries clients see, and the effect
 // on the turn (context for the agent, block, stop, continuation). Pure; safe from any thread.
 //
-// Implemented events: SessionStart, UserPromptSubmit, Stop. Other events are parsed with the
+// Implemented events: SessionStart, UserPromptSubmit, Stop, Interrupt. Others are parsed with the
 // universal fields only until their firing points exist.
 #pragma once
 

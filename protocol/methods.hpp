@@ -2,6 +2,7 @@
 // method and whether it is stored in thread history. Call sites never spell method strings.
 #pragma once
 
+#include "protocol/v2/client_support.hpp"
 #include "protocol/v2/hook.hpp"
 #include "protocol/v2/initialize.hpp"
 #include "protocol/v2/item.hpp"

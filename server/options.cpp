@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 namespace appserver {
@@ -16,7 +17,16 @@ Usage: app-server [options]
        app-server replay FILE [--server-cmd CMD] [--update] [--convert]
 
 Options:
-  --listen URL            transport to serve; default stdio:// (JSON lines on stdin/stdout)
+  --listen URL            transport to serve, repeatable: stdio:// (JSON lines on stdin/stdout,
+                          the default), ws://IP:PORT (WebSocket; port 0 picks one, logged),
+                          unix://PATH (WebSocket over a Unix socket)
+  --ws-auth capability-token --ws-token-file FILE
+                          WebSocket clients must send `Authorization: Bearer <token>` (the
+                          file's content, trimmed)
+  --allow-unauthenticated-remote
+                          allow ws:// on a non-loopback address without --ws-auth
+  --ws-send-queue-bytes N bytes queued for one WebSocket client before it is disconnected as
+                          too slow; default 67108864
   --home DIR              state folder (hooks.json, sessions/); default $APP_SERVER_HOME,
                           else ~/.app-server
   --cwd DIR               working directory of threads started without one; default: the
@@ -42,7 +52,8 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
     if (i + 1 >= args.size()) throw std::invalid_argument(args[i] + " needs a value");
     return args[++i];
   };
-  std::filesystem::path home, cwd;
+  std::filesystem::path home, cwd, token_file;
+  bool ws_auth = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (arg == "--help" || arg == "-h") {
@@ -53,10 +64,25 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
       if (!listen_given) cl.server.listen.clear();
       listen_given = true;
       const std::string& url = value(i);
-      if (url != "stdio://" && url != "stdio")
-        throw std::invalid_argument("--listen " + url +
-                                    ": only stdio:// is supported by this build");
-      cl.server.listen.push_back("stdio://");
+      if (url == "stdio://" || url == "stdio") cl.server.listen.push_back("stdio://");
+      else if (url.rfind("ws://", 0) == 0 || url.rfind("unix://", 0) == 0) cl.server.listen.push_back(url);
+      else throw std::invalid_argument("--listen " + url + ": expected stdio://, ws://IP:PORT or unix://PATH");
+    } else if (arg == "--ws-auth") {
+      const std::string& mode = value(i);
+      if (mode != "capability-token")
+        throw std::invalid_argument("--ws-auth " + mode + ": only capability-token is supported");
+      ws_auth = true;
+    } else if (arg == "--ws-token-file") {
+      token_file = value(i);
+    } else if (arg == "--ws-send-queue-bytes") {
+      const std::string& v = value(i);
+      try {
+        cl.server.ws_send_queue_bytes = std::stoul(v);
+      } catch (const std::exception&) {
+        throw std::invalid_argument("--ws-send-queue-bytes " + v + ": expected a number of bytes");
+      }
+    } else if (arg == "--allow-unauthenticated-remote") {
+      cl.server.allow_unauthenticated_remote = true;
     } else if (arg == "--validate-all") {
       cl.server.validation.validate_all = true;
     } else if (arg == "--strict-schemas") {
@@ -81,6 +107,17 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
     } else {
       throw std::invalid_argument("unknown option " + arg + " (see --help)");
     }
+  }
+  if (ws_auth != !token_file.empty())
+    throw std::invalid_argument("--ws-auth capability-token and --ws-token-file FILE go together");
+  if (ws_auth) {
+    std::ifstream in(token_file);
+    if (!in) throw std::invalid_argument("--ws-token-file " + token_file.string() + ": cannot read");
+    std::string token((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    token.erase(token.find_last_not_of(" \t\r\n") + 1);
+    token.erase(0, token.find_first_not_of(" \t\r\n"));
+    if (token.empty()) throw std::invalid_argument("--ws-token-file " + token_file.string() + ": empty token");
+    cl.server.ws_token = token;
   }
   if (home.empty()) {
     if (const char* env = std::getenv("APP_SERVER_HOME"); env && *env) home = env;

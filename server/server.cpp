@@ -5,6 +5,8 @@
 #include "server/threads/live_thread.hpp"
 
 #include <boost/asio/post.hpp>
+
+#include <algorithm>
 #include <spdlog/spdlog.h>
 
 namespace appserver {
@@ -32,19 +34,41 @@ ServerContext::ServerContext(asio::io_context& io_context, ServerOptions opts)
 
 Server::Server(ServerOptions options)
     : ctx_(io_, std::move(options)), handlers_(ctx_), dispatcher_(ctx_, handlers_),
-      signals_(io_, SIGINT, SIGTERM) {
+      signals_(io_, SIGINT, SIGTERM), deadline_(io_) {
   ctx_.on_thread_idle = [this] { asio::post(io_, [this] { check_drained(); }); };
 }
 
 int Server::run() {
-  spdlog::info("app-server {} serving stdio; home {}{}", kServerVersion, ctx_.options.home.string(),
+  const auto& listen = ctx_.options.listen;
+  const bool serve_stdio = std::find(listen.begin(), listen.end(), "stdio://") != listen.end();
+  for (const auto& url : listen) {
+    if (url == "stdio://") continue;
+    if (ctx_.options.ws_token.empty() && !is_loopback_url(url) && !ctx_.options.allow_unauthenticated_remote)
+      throw std::runtime_error("refusing to serve " + url +
+                               " without authentication on a non-loopback address: use --ws-auth "
+                               "capability-token --ws-token-file FILE, or --allow-unauthenticated-remote");
+    WebSocketOptions options;
+    options.bearer_token = ctx_.options.ws_token;
+    options.max_message_bytes = ctx_.options.max_message_bytes;
+    options.max_queued_bytes = ctx_.options.ws_send_queue_bytes;
+    options.recorder = ctx_.recorder.get();
+    auto listener = listen_websocket(io_, dispatcher_, url, options,
+                                     [this] { return ctx_.next_connection_id++; });
+    spdlog::info("listening on {}{}", listener->address(),
+                 options.bearer_token.empty() ? "" : " (bearer token required)");
+    listeners_.push_back(std::move(listener));
+  }
+  spdlog::info("app-server {} serving{}{}; home {}{}", kServerVersion, serve_stdio ? " stdio" : "",
+               listeners_.empty() ? "" : " websocket", ctx_.options.home.string(),
                ctx_.options.test_mode ? " (test mode: fixed clock, sequential ids)" : "");
-  stdio_ = std::make_shared<StdioConnection>(io_, dispatcher_, ctx_.options.max_message_bytes,
-                                             [this] {
-                                               asio::post(io_, [this] { begin_shutdown(false); });
-                                             });
-  stdio_->recorder = ctx_.recorder.get();
-  stdio_->start();
+  if (serve_stdio) {
+    stdio_ = std::make_shared<StdioConnection>(io_, dispatcher_, ctx_.options.max_message_bytes,
+                                               [this] {
+                                                 asio::post(io_, [this] { begin_shutdown(false); });
+                                               });
+    stdio_->recorder = ctx_.recorder.get();
+    stdio_->start();
+  }
   signals_.async_wait([this](boost::system::error_code ec, int signal) {
     if (ec) return;
     spdlog::info("received signal {}; shutting down", signal);
@@ -56,16 +80,32 @@ int Server::run() {
   return 0;
 }
 
+void Server::finish() {
+  if (finished_) return;
+  finished_ = true;
+  signals_.cancel();
+  // Whatever happens below, the process ends within 3 s.
+  deadline_.expires_after(std::chrono::seconds(3));
+  deadline_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) io_.stop();
+  });
+  auto remaining = std::make_shared<std::size_t>(listeners_.size() + 1);
+  auto step = [this, remaining] {
+    if (--*remaining != 0) return;
+    if (stdio_) stdio_->flush_then([this] { io_.stop(); });
+    else io_.stop();
+  };
+  for (auto& listener : listeners_) listener->stop([this, step] { asio::post(io_, step); });
+  step();
+}
+
 void Server::begin_shutdown(bool cancel_turns) {
   if (cancel_turns) {
     for (const auto& thread : ctx_.registry.all())
       asio::post(thread->strand(), [thread] { thread->cancel_running_hooks(); });
-    // Do not wait for the turns: write what is queued and stop. Stored history stays valid.
+    // Do not wait for the turns: stored history stays valid (a cut turn replays as interrupted).
     shutting_down_ = true;
-    finished_ = true;
-    signals_.cancel();
-    stdio_->flush_then([this] { io_.stop(); });
-    return;
+    return finish();
   }
   shutting_down_ = true;
   check_drained();
@@ -79,9 +119,7 @@ void Server::check_drained() {
   auto busy = std::make_shared<bool>(false);
   auto done = [this, remaining, busy] {
     if (*remaining != 0 || *busy || finished_) return;
-    finished_ = true;
-    signals_.cancel();
-    stdio_->flush_then([this] { io_.stop(); });
+    finish();
   };
   if (threads.empty()) return done();
   for (const auto& thread : threads) {

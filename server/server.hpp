@@ -1,16 +1,19 @@
 // The daemon: owns the io_context and wires transports, dispatcher, handlers and threads.
-// Shutdown: on stdin EOF it drains (running turns finish, queued output is written), then
-// exits; on SIGINT/SIGTERM it kills running hook processes, writes queued output and exits
-// (a turn cut off this way is replayed later as `interrupted`).
+// Transports: stdio and/or WebSocket listeners (--listen, repeatable). Shutdown: on stdin EOF
+// (when serving stdio) it drains (running turns finish, queued output is written), then exits;
+// on SIGINT/SIGTERM it kills running hook processes, closes WebSocket clients with a close
+// frame, writes queued output and exits (a turn cut off this way replays as `interrupted`).
 #pragma once
 
 #include "server/handlers/handlers.hpp"
 #include "server/rpc/dispatcher.hpp"
 #include "server/server_context.hpp"
 #include "server/transport/stdio.hpp"
+#include "server/transport/websocket.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <memory>
 
@@ -25,6 +28,7 @@ class Server {
  private:
   void begin_shutdown(bool cancel_turns);
   void check_drained();
+  void finish();
 
   boost::asio::io_context io_;
   ServerContext ctx_;
@@ -32,6 +36,8 @@ class Server {
   Dispatcher dispatcher_;
   boost::asio::signal_set signals_;
   std::shared_ptr<StdioConnection> stdio_;
+  std::vector<std::shared_ptr<WebSocketListener>> listeners_;
+  boost::asio::steady_timer deadline_;
   bool shutting_down_ = false;
   bool finished_ = false;
 };

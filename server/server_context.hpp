@@ -11,6 +11,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -25,7 +26,10 @@ inline constexpr const char* kServerVersion = "0.169.0";
 struct ServerOptions {
   std::filesystem::path home;            // --home, $APP_SERVER_HOME, ~/.app-server
   std::filesystem::path default_cwd;     // cwd of threads started without one
-  std::vector<std::string> listen{"stdio://"};
+  std::vector<std::string> listen{"stdio://"};  // stdio://, ws://IP:PORT, unix://PATH
+  std::string ws_token;                          // --ws-auth capability-token: the bearer token
+  bool allow_unauthenticated_remote = false;
+  std::size_t ws_send_queue_bytes = 64 * 1024 * 1024;  // per WebSocket client, then disconnect
   std::string log_level = "info";
   std::size_t max_message_bytes = 16 * 1024 * 1024;  // largest accepted message (bytes)
   ValidationPolicy validation;                       // --validate-all, --strict-schemas
@@ -46,6 +50,7 @@ struct ServerContext {
   ThreadRegistry registry;
   std::function<std::shared_ptr<Agent>()> make_agent;
   std::unique_ptr<Recorder> recorder;  // null unless --record
+  std::atomic<std::uint64_t> next_connection_id{1};  // 0 is stdio
   /// Called (on a thread strand) whenever a thread finishes a turn; used to drain at shutdown.
   std::function<void()> on_thread_idle = [] {};
 };

@@ -177,4 +177,33 @@ struct ThreadLoadedListResponse {
 };
 PROTOCOL_STRUCT(ThreadLoadedListResponse, (data, nextCursor))
 
+/// `thread/unsubscribe`: this connection stops receiving the thread's notifications.
+struct ThreadUnsubscribeParams {
+  std::string threadId;
+};
+PROTOCOL_STRUCT(ThreadUnsubscribeParams, (threadId))
+
+enum class ThreadUnsubscribeStatus { notLoaded, notSubscribed, unsubscribed };
+PROTOCOL_ENUM(ThreadUnsubscribeStatus, notLoaded, notSubscribed, unsubscribed)
+
+struct ThreadUnsubscribeResponse {
+  ThreadUnsubscribeStatus status = ThreadUnsubscribeStatus::unsubscribed;
+};
+PROTOCOL_STRUCT(ThreadUnsubscribeResponse, (status))
+
+/// `thread/turns/list`: a page of a thread's turns, newest first. `cursor` is opaque.
+struct ThreadTurnsListParams {
+  std::string threadId;
+  std::optional<std::string> cursor;
+  std::optional<std::int64_t> limit;
+};
+PROTOCOL_STRUCT(ThreadTurnsListParams, (threadId, cursor, limit))
+
+struct ThreadTurnsListResponse {
+  std::vector<Turn> data;
+  std::optional<std::string> nextCursor;
+  std::optional<std::string> backwardsCursor;
+};
+PROTOCOL_STRUCT(ThreadTurnsListResponse, (data, nextCursor, backwardsCursor))
+
 }  // namespace appserver::protocol::v2

@@ -89,4 +89,14 @@ struct TurnCompletedNotification {
 };
 PROTOCOL_STRUCT(TurnCompletedNotification, (threadId, turn))
 
+/// `turn/interrupt`: stop the running turn; it completes with status `interrupted`.
+struct TurnInterruptParams {
+  std::string threadId;
+  std::string turnId;
+};
+PROTOCOL_STRUCT(TurnInterruptParams, (threadId, turnId))
+
+struct TurnInterruptResponse {};
+PROTOCOL_STRUCT(TurnInterruptResponse, ())
+
 }  // namespace appserver::protocol::v2

@@ -8,6 +8,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,11 +18,14 @@ namespace appserver {
 struct SamplingRequest {
   std::vector<ModelMessage> conversation;  // whole history, oldest first
   std::size_t turn_start = 0;              // index of the current turn's first message
+  /// Set (on the thread's strand) when the turn is interrupted; the agent stops streaming.
+  std::shared_ptr<const bool> cancelled = std::make_shared<bool>(false);
 };
 
 struct SamplingResult {
   std::string text;                   // the full reply (concatenation of the deltas)
   std::optional<std::string> error;   // set when the sample failed
+  bool cancelled = false;             // stopped because SamplingRequest::cancelled was set
 };
 
 class Agent {

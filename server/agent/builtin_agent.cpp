@@ -59,6 +59,10 @@ asio::awaitable<SamplingResult> BuiltinAgent::sample(
   for (const auto& delta : split_deltas(result.text)) {
     // Yield between deltas so other work on the strand interleaves, as with a real stream.
     co_await asio::post(executor, asio::use_awaitable);
+    if (*request.cancelled) {
+      result.cancelled = true;
+      co_return result;
+    }
     on_delta(delta);
   }
   co_return result;

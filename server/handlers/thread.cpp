@@ -6,6 +6,8 @@
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 
 namespace appserver {
@@ -163,13 +165,38 @@ void Handlers::on_thread_loaded_list(const ConnectionPtr&, v2::ThreadLoadedListP
   reply(v2::ThreadLoadedListResponse{ctx_.registry.ids(), std::nullopt});
 }
 
-void Handlers::on_turn_start(const ConnectionPtr&, v2::TurnStartParams params,
-                             Reply<v2::TurnStartResponse> reply) {
+void Handlers::on_thread_unsubscribe(const ConnectionPtr& connection,
+                                     v2::ThreadUnsubscribeParams params,
+                                     Reply<v2::ThreadUnsubscribeResponse> reply) {
   auto live = ctx_.registry.find(params.threadId);
-  if (!live) return reply.error(protocol::invalid_request("thread not loaded: " + params.threadId));
-  post(live->strand(), [live, params = std::move(params), reply]() mutable {
-    live->start_turn(std::move(params), reply);
+  if (!live) return reply(v2::ThreadUnsubscribeResponse{v2::ThreadUnsubscribeStatus::notLoaded});
+  post(live->strand(), [live, id = connection->id(), reply] {
+    reply(v2::ThreadUnsubscribeResponse{live->unsubscribe(id) ? v2::ThreadUnsubscribeStatus::unsubscribed
+                                                              : v2::ThreadUnsubscribeStatus::notSubscribed});
   });
+}
+
+void Handlers::on_thread_turns_list(const ConnectionPtr&, v2::ThreadTurnsListParams params,
+                                    Reply<v2::ThreadTurnsListResponse> reply) {
+  auto page = [params](std::vector<v2::Turn> turns) {
+    std::reverse(turns.begin(), turns.end());  // newest first
+    std::size_t offset = 0;
+    if (params.cursor) offset = std::strtoul(params.cursor->c_str(), nullptr, 10);
+    const auto limit = static_cast<std::size_t>(std::clamp<std::int64_t>(params.limit.value_or(50), 1, 500));
+    v2::ThreadTurnsListResponse response;
+    for (std::size_t i = offset; i < turns.size() && response.data.size() < limit; ++i)
+      response.data.push_back(std::move(turns[i]));
+    if (offset + response.data.size() < turns.size())
+      response.nextCursor = std::to_string(offset + response.data.size());
+    return response;
+  };
+  if (auto live = ctx_.registry.find(params.threadId)) {
+    post(live->strand(), [live, reply, page] { reply(page(live->snapshot(true).turns)); });
+    return;
+  }
+  auto loaded = ctx_.store.load(params.threadId);
+  if (!loaded) return reply.error(protocol::invalid_request("thread not found: " + params.threadId));
+  reply(page(loaded->history.thread().turns));
 }
 
 }  // namespace appserver

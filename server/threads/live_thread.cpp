@@ -49,6 +49,15 @@ void LiveThread::subscribe(const ConnectionPtr& connection) {
     subscribers_.push_back(connection);
 }
 
+bool LiveThread::unsubscribe(Connection::Id connection) {
+  const auto before = subscribers_.size();
+  std::erase_if(subscribers_, [&](const ConnectionWeak& w) {
+    auto c = w.lock();
+    return !c || c->id() == connection;
+  });
+  return subscribers_.size() < before;
+}
+
 v2::Thread LiveThread::snapshot(bool include_turns) const {
   v2::Thread thread = history_.thread();
   if (turn_running_) thread.status = v2::ThreadStatusActive{};

@@ -49,6 +49,8 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
 
   // --- Everything below: call on strand() only. ---
   void subscribe(const ConnectionPtr& connection);
+  /// Removes a subscriber; false if it was not subscribed.
+  bool unsubscribe(Connection::Id connection);
   /// The thread as clients see it; turns only when `include_turns`.
   v2::Thread snapshot(bool include_turns) const;
   const ThreadSettings& settings() const { return settings_; }
@@ -62,6 +64,10 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   /// Starts a turn: replies with the inProgress turn, then runs it to completion. Errors
   /// (a turn already running, empty input) are replied as JSON-RPC errors.
   void start_turn(v2::TurnStartParams params, Reply<v2::TurnStartResponse> reply);
+  /// turn/interrupt: stops the running turn `turn_id` (running hooks are killed, the agent's
+  /// stream is cancelled), runs Interrupt hooks, replies {}, and completes the turn as
+  /// `interrupted`. Errors if that turn is not running.
+  void interrupt(const std::string& turn_id, Reply<v2::TurnInterruptResponse> reply);
   /// Kills running hook processes (shutdown); the turn then completes on its own.
   void cancel_running_hooks();
 
@@ -78,6 +84,7 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   boost::asio::awaitable<hooks::HookBatchResult> run_event(TurnState& turn,
                                                            hooks::HookInvocation invocation);
   boost::asio::awaitable<bool> sample_reply(TurnState& turn);
+  boost::asio::awaitable<void> finish_interrupted(TurnState& turn);
   void complete_turn(TurnState& turn, v2::TurnStatus status, std::optional<v2::TurnError> error);
   hooks::HookInputContext hook_context(const TurnState& turn) const;
 
@@ -91,6 +98,7 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   std::shared_ptr<Agent> agent_;
   std::vector<ConnectionWeak> subscribers_;
   std::shared_ptr<hooks::HookBatch> running_batch_;
+  std::shared_ptr<TurnState> active_turn_;
   std::string session_start_source_ = "startup";  // "" once SessionStart has run
   bool turn_running_ = false;
 };

@@ -49,6 +49,9 @@ std::string prompt_text(const std::vector<v2::UserInput>& input) {
 
 struct LiveThread::TurnState {
   v2::Turn turn;
+  bool interrupted = false;
+  std::optional<Reply<v2::TurnInterruptResponse>> interrupt_reply;
+  std::shared_ptr<bool> agent_cancelled = std::make_shared<bool>(false);
   std::vector<v2::UserInput> input;
   std::optional<std::string> client_message_id;
   std::int64_t started_ms = 0;
@@ -73,6 +76,7 @@ void LiveThread::start_turn(v2::TurnStartParams params, Reply<v2::TurnStartRespo
   state->input = std::move(params.input);
   state->client_message_id = params.clientUserMessageId;
   turn_running_ = true;
+  active_turn_ = state;
   reply(v2::TurnStartResponse{state->turn});
   asio::co_spawn(strand_, run_turn(state), [self = shared_from_this()](std::exception_ptr e) {
     if (!e) return;
@@ -82,8 +86,34 @@ void LiveThread::start_turn(v2::TurnStartParams params, Reply<v2::TurnStartRespo
       spdlog::error("thread {}: turn failed with an internal error: {}", self->id_, ex.what());
     }
     self->turn_running_ = false;
+    self->active_turn_.reset();
     self->ctx_.on_thread_idle();
   });
+}
+
+void LiveThread::interrupt(const std::string& turn_id, Reply<v2::TurnInterruptResponse> reply) {
+  if (!turn_running_ || !active_turn_ || active_turn_->turn.id != turn_id) {
+    reply.error(protocol::invalid_request("no running turn " + turn_id + " on thread " + id_));
+    return;
+  }
+  if (active_turn_->interrupted) {
+    reply.error(protocol::invalid_request("turn " + turn_id + " is already being interrupted"));
+    return;
+  }
+  spdlog::info("thread {}: interrupting turn {}", id_, turn_id);
+  active_turn_->interrupted = true;
+  active_turn_->interrupt_reply = reply;
+  *active_turn_->agent_cancelled = true;
+  cancel_running_hooks();
+}
+
+asio::awaitable<void> LiveThread::finish_interrupted(TurnState& turn) {
+  hooks::HookInvocation invocation{HookEventName::interrupt, std::nullopt,
+                                   hooks::interrupt_input(hook_context(turn))};
+  co_await run_event(turn, std::move(invocation));
+  // As the reference does: Interrupt hooks run before the turn/interrupt response.
+  if (turn.interrupt_reply) (*turn.interrupt_reply)(v2::TurnInterruptResponse{});
+  complete_turn(turn, v2::TurnStatus::interrupted, std::nullopt);
 }
 
 hooks::HookInputContext LiveThread::hook_context(const TurnState& turn) const {
@@ -119,11 +149,12 @@ asio::awaitable<hooks::HookBatchResult> LiveThread::run_event(TurnState& turn,
 asio::awaitable<bool> LiveThread::sample_reply(TurnState& turn) {
   v2::AgentMessageItem item{ctx_.ids->next("item"), "", std::nullopt};
   emit(v2::ItemStartedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms()});
-  SamplingRequest request{history_.model_messages(), turn.conversation_start};
+  SamplingRequest request{history_.model_messages(), turn.conversation_start, turn.agent_cancelled};
   auto result = co_await agent_->sample(std::move(request), [&](const std::string& delta) {
     item.text += delta;
     emit(v2::AgentMessageDeltaNotification{id_, turn.turn.id, item.id, delta});
   });
+  if (result.cancelled) co_return false;  // interrupted: the partial message is not completed
   if (result.error) {
     complete_turn(turn, v2::TurnStatus::failed, v2::TurnError{*result.error, std::nullopt});
     co_return false;
@@ -149,6 +180,7 @@ asio::awaitable<void> LiveThread::run_turn(std::shared_ptr<TurnState> state) {
                                      hooks::session_start_input(context, source)};
     auto result = co_await run_event(turn, std::move(invocation));
     for (const auto& c : result.contexts) record_developer_message(turn.turn.id, c);
+    if (turn.interrupted) co_return co_await finish_interrupted(turn);
     if (result.should_stop) {
       complete_turn(turn, v2::TurnStatus::completed, std::nullopt);
       co_return;
@@ -160,6 +192,7 @@ asio::awaitable<void> LiveThread::run_turn(std::shared_ptr<TurnState> state) {
     hooks::HookInvocation invocation{HookEventName::userPromptSubmit, std::nullopt,
                                      hooks::user_prompt_submit_input(context, prompt)};
     auto result = co_await run_event(turn, std::move(invocation));
+    if (turn.interrupted) co_return co_await finish_interrupted(turn);
     if (result.should_stop) {
       // The prompt never enters history; its hook context still reaches the next turn.
       for (const auto& c : result.contexts) record_developer_message(turn.turn.id, c);
@@ -174,11 +207,14 @@ asio::awaitable<void> LiveThread::run_turn(std::shared_ptr<TurnState> state) {
 
   bool stop_hook_active = false;
   for (int continuation = 0;; ++continuation) {
-    if (!co_await sample_reply(turn)) co_return;
+    const bool sampled = co_await sample_reply(turn);
+    if (turn.interrupted) co_return co_await finish_interrupted(turn);
+    if (!sampled) co_return;
     hooks::HookInvocation invocation{
         HookEventName::stop, std::nullopt,
         hooks::stop_input(context, stop_hook_active, turn.last_assistant_message)};
     auto result = co_await run_event(turn, std::move(invocation));
+    if (turn.interrupted) co_return co_await finish_interrupted(turn);
     if (!result.should_block || result.fragments.empty()) break;
     if (continuation + 1 >= kMaxStopContinuations) {
       const std::string message = "Stop hooks blocked " + std::to_string(kMaxStopContinuations) +
@@ -215,7 +251,12 @@ void LiveThread::complete_turn(TurnState& turn, v2::TurnStatus status,
     }
   completed.items = std::move(summary);
   completed.itemsView = v2::TurnItemsView::summary;
+  if (status == v2::TurnStatus::interrupted) {
+    completed.items.clear();  // as the reference: an interrupted turn/completed has no items
+    completed.itemsView = v2::TurnItemsView::notLoaded;
+  }
   turn_running_ = false;
+  active_turn_.reset();
   emit(v2::ThreadStatusChangedNotification{id_, v2::ThreadStatusIdle{}});
   emit(v2::TurnCompletedNotification{id_, completed});
   ctx_.on_thread_idle();

@@ -10,11 +10,15 @@
 #include <boost/asio/write.hpp>
 #include <boost/process/v2/process.hpp>
 #include <boost/process/v2/stdio.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
 #include <catch2/catch.hpp>
 
 #include <csignal>
 #include <fstream>
 #include <regex>
+#include <thread>
 
 namespace e2e {
 
@@ -71,6 +75,123 @@ void TempHome::write_hooks(const std::string& hooks_json) const {
   std::ofstream(home / "hooks.json") << text;
 }
 
+bool websocket_transport() {
+  const char* t = std::getenv("APP_SERVER_E2E_TRANSPORT");
+  return t && std::string(t) == "ws";
+}
+
+// ---- Peer: the JSON-RPC side, shared by every transport ----
+
+void Peer::send(const Json& message) { send_line(message.dump()); }
+
+Json Peer::next(std::chrono::milliseconds timeout) {
+  auto line = read_message(timeout);
+  if (!line) FAIL("app-server closed the connection");
+  Json message = Json::parse(*line);
+  received.push_back(message);
+  if (message.contains("method")) check_against_schema("notification", message["method"], message);
+  return message;
+}
+
+Json Peer::request(const std::string& method, Json params) {
+  const int id = next_id_++;
+  send(Json{{"id", id}, {"method", method}, {"params", std::move(params)}});
+  while (true) {
+    Json message = next();
+    if (!message.contains("method") && message.value("id", Json()) == Json(id)) {
+      if (message.contains("result")) check_against_schema("result", method, message);
+      return message;
+    }
+    notifications.push_back(message);
+  }
+}
+
+std::vector<Json> Peer::until(const std::string& method, std::chrono::milliseconds timeout) {
+  std::vector<Json> out;
+  while (true) {
+    out.push_back(next(timeout));
+    if (out.back().value("method", "") == method) return out;
+  }
+}
+
+Json Peer::initialize(const std::string& client_name) {
+  Json response = request("initialize", {{"clientInfo", {{"name", client_name}, {"version", "1.0"}}}});
+  send(Json{{"method", "initialized"}});
+  return response;
+}
+
+// ---- WsClient ----
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+
+struct WsClient::Impl {
+  asio::io_context io;
+  websocket::stream<beast::tcp_stream> ws{io};
+  beast::flat_buffer buffer;
+  bool closed = false;
+};
+
+WsClient::WsClient(const std::string& url, const std::string& bearer_token) : impl_(std::make_unique<Impl>()) {
+  // url: ws://HOST:PORT
+  const std::string rest = url.substr(5);
+  const auto colon = rest.rfind(':');
+  asio::ip::tcp::resolver resolver(impl_->io);
+  auto results = resolver.resolve(rest.substr(0, colon), rest.substr(colon + 1));
+  beast::get_lowest_layer(impl_->ws).connect(results);
+  impl_->ws.set_option(websocket::stream_base::decorator([bearer_token](websocket::request_type& req) {
+    if (!bearer_token.empty()) req.set(beast::http::field::authorization, "Bearer " + bearer_token);
+  }));
+  impl_->ws.handshake(rest, "/");
+  impl_->ws.text(true);
+}
+
+WsClient::~WsClient() = default;
+
+void WsClient::send_line(const std::string& line) {
+  impl_->ws.text(true);
+  impl_->ws.write(asio::buffer(line));
+}
+
+void WsClient::send_binary(const std::string& data) {
+  impl_->ws.binary(true);
+  impl_->ws.write(asio::buffer(data));
+  impl_->ws.text(true);
+}
+
+std::optional<std::string> WsClient::read_message(std::chrono::milliseconds timeout) {
+  if (impl_->closed) return std::nullopt;
+  bool done = false;
+  beast::error_code result;
+  impl_->ws.async_read(impl_->buffer, [&](beast::error_code ec, std::size_t) {
+    done = true;
+    result = ec;
+  });
+  impl_->io.restart();
+  impl_->io.run_for(timeout);
+  if (!done) {
+    beast::get_lowest_layer(impl_->ws).cancel();
+    impl_->io.restart();
+    impl_->io.run();
+    FAIL("no message from app-server within " << timeout.count() << " ms");
+  }
+  if (result) {
+    impl_->closed = true;
+    return std::nullopt;
+  }
+  std::string text = beast::buffers_to_string(impl_->buffer.data());
+  impl_->buffer.consume(impl_->buffer.size());
+  return text;
+}
+
+void WsClient::close() {
+  beast::error_code ec;
+  impl_->ws.close(websocket::close_code::normal, ec);
+  impl_->closed = true;
+}
+
+// ---- Daemon ----
+
 struct Daemon::Impl {
   asio::io_context io;
   asio::writable_pipe in{io};
@@ -87,13 +208,20 @@ Daemon::Daemon(const TempHome& home, std::vector<std::string> extra_args)
   std::vector<std::string> args{"--home",      home.home.string(), "--cwd",
                                 home.workspace.string(), "--log-level", "debug",
                                 "--validate-all",        "--strict-schemas"};
+  const bool has_listen = std::find(extra_args.begin(), extra_args.end(), "--listen") != extra_args.end();
+  if (websocket_transport() && !has_listen)
+    for (const char* a : {"--listen", "stdio://", "--listen", "ws://127.0.0.1:0"}) args.push_back(a);
   args.insert(args.end(), extra_args.begin(), extra_args.end());
-  impl_->log = std::fopen((home.root / "app-server.log").c_str(), "a");
+  static int counter = 0;
+  log_ = home.root / ("app-server-" + std::to_string(counter++) + ".log");
+  impl_->log = std::fopen(log_.c_str(), "a");
   impl_->process.emplace(impl_->io, APP_SERVER_BINARY, args,
                          bp::process_stdio{impl_->in, impl_->out, impl_->log});
+  if (websocket_transport() && !has_listen) ws_ = std::make_unique<WsClient>(ws_url());
 }
 
 Daemon::~Daemon() {
+  ws_.reset();
   boost::system::error_code ec;
   if (impl_->process && !exited_ && impl_->process->running(ec)) {
     impl_->in.close(ec);
@@ -104,20 +232,37 @@ Daemon::~Daemon() {
 
 int Daemon::pid() const { return impl_->process->id(); }
 
+std::string Daemon::ws_url() {
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::fflush(impl_->log);
+    std::ifstream in(log_);
+    for (std::string line; std::getline(in, line);) {
+      auto pos = line.find("listening on ws://");
+      if (pos == std::string::npos) continue;
+      std::string url = line.substr(pos + 13);
+      return url.substr(0, url.find(' '));
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+  FAIL("app-server did not log a ws:// listening address");
+  return {};
+}
+
 void Daemon::send_line(const std::string& line) {
+  if (ws_) return ws_->send_line(line);
   asio::write(impl_->in, asio::buffer(line + "\n"));
 }
 
-void Daemon::send(const Json& message) { send_line(message.dump()); }
-
-Json Daemon::next(std::chrono::milliseconds timeout) {
+std::optional<std::string> Daemon::read_message(std::chrono::milliseconds timeout) {
+  if (ws_) return ws_->read_message_public(timeout);
   auto newline = impl_->buffer.find('\n');
   if (newline == std::string::npos && !impl_->eof) {
     bool done = false;
     asio::async_read_until(impl_->out, asio::dynamic_buffer(impl_->buffer), '\n',
                            [&](boost::system::error_code ec, std::size_t) {
                              done = true;
-                             if (ec) impl_->eof = true;
+                             if (ec && ec != asio::error::operation_aborted) impl_->eof = true;
                            });
     impl_->io.restart();
     impl_->io.run_for(timeout);
@@ -129,40 +274,10 @@ Json Daemon::next(std::chrono::milliseconds timeout) {
     }
     newline = impl_->buffer.find('\n');
   }
-  if (newline == std::string::npos) FAIL("app-server closed stdout");
+  if (newline == std::string::npos) return std::nullopt;
   std::string line = impl_->buffer.substr(0, newline);
   impl_->buffer.erase(0, newline + 1);
-  Json message = Json::parse(line);
-  received.push_back(message);
-  if (message.contains("method")) check_against_schema("notification", message["method"], message);
-  return message;
-}
-
-Json Daemon::request(const std::string& method, Json params) {
-  const int id = next_id_++;
-  send(Json{{"id", id}, {"method", method}, {"params", std::move(params)}});
-  while (true) {
-    Json message = next();
-    if (!message.contains("method") && message.value("id", Json()) == Json(id)) {
-      if (message.contains("result")) check_against_schema("result", method, message);
-      return message;
-    }
-    notifications.push_back(message);
-  }
-}
-
-std::vector<Json> Daemon::until(const std::string& method, std::chrono::milliseconds timeout) {
-  std::vector<Json> out;
-  while (true) {
-    out.push_back(next(timeout));
-    if (out.back().value("method", "") == method) return out;
-  }
-}
-
-Json Daemon::initialize() {
-  Json response = request("initialize", {{"clientInfo", {{"name", "e2e"}, {"version", "1.0"}}}});
-  send(Json{{"method", "initialized"}});
-  return response;
+  return line;
 }
 
 int Daemon::close(std::chrono::milliseconds timeout) {
@@ -173,7 +288,6 @@ int Daemon::close(std::chrono::milliseconds timeout) {
   while (!impl_->eof && std::chrono::steady_clock::now() < deadline) {
     auto newline = impl_->buffer.find('\n');
     if (newline != std::string::npos) {
-      received.push_back(Json::parse(impl_->buffer.substr(0, newline)));
       impl_->buffer.erase(0, newline + 1);
       continue;
     }
@@ -199,14 +313,14 @@ void Daemon::kill() {
   exited_ = true;
 }
 
-std::string start_thread(Daemon& daemon, const TempHome& home) {
+std::string start_thread(Peer& daemon, const TempHome& home) {
   Json response = daemon.request("thread/start", {{"cwd", home.workspace.string()}});
   REQUIRE(response.contains("result"));
   daemon.until("thread/started");  // sent right after the response
   return response["result"]["thread"]["id"].get<std::string>();
 }
 
-std::vector<Json> run_turn(Daemon& daemon, const std::string& thread_id, const std::string& text) {
+std::vector<Json> run_turn(Peer& daemon, const std::string& thread_id, const std::string& text) {
   Json response = daemon.request(
       "turn/start", {{"threadId", thread_id}, {"input", {{{"type", "text"}, {"text", text}}}}});
   REQUIRE(response.contains("result"));

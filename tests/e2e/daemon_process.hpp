@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,13 +28,13 @@ struct TempHome {
 /// The absolute path of a hook fixture script in tests/transcripts/hooks/.
 std::string fixture(const std::string& name);
 
-class Daemon {
+/// One client connection: JSON-RPC messages over some channel. Every message received is
+/// checked against the generated schema of its type.
+class Peer {
  public:
-  explicit Daemon(const TempHome& home, std::vector<std::string> extra_args = {});
-  ~Daemon();
-
+  virtual ~Peer() = default;
   void send(const Json& message);
-  void send_line(const std::string& line);
+  virtual void send_line(const std::string& line) = 0;
   /// The next message from the daemon; fails the test after `timeout`.
   Json next(std::chrono::milliseconds timeout = 20s);
   /// Sends a request and returns the whole response message (`result` or `error`);
@@ -42,28 +43,82 @@ class Daemon {
   /// Messages up to and including the first notification named `method`.
   std::vector<Json> until(const std::string& method, std::chrono::milliseconds timeout = 20s);
   /// initialize + initialized.
-  Json initialize();
+  Json initialize(const std::string& client_name = "e2e");
+
+  std::vector<Json> notifications;  // seen while waiting for responses
+  std::vector<Json> received;       // every message, in order
+
+ protected:
+  /// The next raw message, or nullopt at end of stream (fails the test on timeout).
+  virtual std::optional<std::string> read_message(std::chrono::milliseconds timeout) = 0;
+
+ private:
+  int next_id_ = 1;
+};
+
+/// A WebSocket connection to a running daemon (`ws://127.0.0.1:PORT`).
+class WsClient : public Peer {
+ public:
+  explicit WsClient(const std::string& url, const std::string& bearer_token = "");
+  ~WsClient() override;
+  void send_line(const std::string& line) override;
+  /// Sends `data` as one binary frame.
+  void send_binary(const std::string& data);
+  /// Sends a close frame and waits for the server's.
+  void close();
+  /// For Daemon, which reads through its WsClient.
+  std::optional<std::string> read_message_public(std::chrono::milliseconds timeout) {
+    return read_message(timeout);
+  }
+
+ protected:
+  std::optional<std::string> read_message(std::chrono::milliseconds timeout) override;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// The app-server process. Tests talk to it over stdio, or over WebSocket when the
+/// environment has APP_SERVER_E2E_TRANSPORT=ws (the daemon then serves stdio and
+/// ws://127.0.0.1:0, so closing stdin still shuts it down).
+class Daemon : public Peer {
+ public:
+  explicit Daemon(const TempHome& home, std::vector<std::string> extra_args = {});
+  ~Daemon() override;
+
+  void send_line(const std::string& line) override;
   /// Closes stdin and waits for the exit code.
   int close(std::chrono::milliseconds timeout = 20s);
   /// SIGKILLs the daemon.
   void kill();
   int pid() const;
+  /// The daemon's WebSocket URL (a listener is added when `extra_args` has none and the
+  /// transport is ws; otherwise the first `listening on` line of its log).
+  std::string ws_url();
+  bool over_websocket() const { return static_cast<bool>(ws_); }
+  /// The daemon's stderr log.
+  const std::filesystem::path& log_path() const { return log_; }
 
-  std::vector<Json> notifications;  // seen while waiting for responses
-  std::vector<Json> received;       // every message, in order
+ protected:
+  std::optional<std::string> read_message(std::chrono::milliseconds timeout) override;
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
-  int next_id_ = 1;
+  std::unique_ptr<WsClient> ws_;
+  std::filesystem::path log_;
   bool exited_ = false;
 };
 
+/// True when the suite runs over WebSocket (APP_SERVER_E2E_TRANSPORT=ws).
+bool websocket_transport();
+
 /// thread/start in the workspace (also consumes thread/started); returns the thread id.
-std::string start_thread(Daemon& daemon, const TempHome& home);
+std::string start_thread(Peer& daemon, const TempHome& home);
 /// turn/start with one text input; returns every message up to turn/completed (inclusive),
 /// starting with the turn/start response.
-std::vector<Json> run_turn(Daemon& daemon, const std::string& thread_id, const std::string& text);
+std::vector<Json> run_turn(Peer& daemon, const std::string& thread_id, const std::string& text);
 /// The methods of `messages` ("<response>" for responses).
 std::vector<std::string> methods(const std::vector<Json>& messages);
 /// The first notification named `method` in `messages` (fails the test if none).

@@ -1,0 +1,122 @@
+// Requests a UI makes at startup that this server answers from its own state: account, models,
+// effective config and requirements, skills, collaboration modes, plugins. Shapes of Codex 0.169
+// (`GetAccountResponse`, `ModelListResponse`, `ConfigReadResponse`, …); what the Codex TUI needs
+// before it draws a composer (protocol-notes.md Part B).
+#pragma once
+
+#include "protocol/describe_json.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace appserver::protocol::v2 {
+
+struct GetAccountParams {
+  std::optional<bool> refreshToken;
+};
+PROTOCOL_STRUCT(GetAccountParams, (refreshToken))
+
+/// `account` is always null: this server needs no login. `requiresOpenaiAuth: false` keeps a
+/// UI from showing a login screen.
+struct GetAccountResponse {
+  std::optional<Json> account;
+  bool requiresOpenaiAuth = false;
+  std::optional<std::string> userId;
+};
+PROTOCOL_STRUCT(GetAccountResponse, (account, requiresOpenaiAuth, userId))
+
+struct ModelListParams {
+  std::optional<std::string> cursor;
+  std::optional<std::int64_t> limit;
+  std::optional<bool> includeHidden;
+  std::optional<std::string> modelProvider;
+};
+PROTOCOL_STRUCT(ModelListParams, (cursor, limit, includeHidden, modelProvider))
+
+struct ReasoningEffortOption {
+  std::string reasoningEffort;
+  std::string description;
+};
+PROTOCOL_STRUCT(ReasoningEffortOption, (reasoningEffort, description))
+
+struct Model {
+  std::string id;
+  std::string model;
+  std::string displayName;
+  std::string description;
+  bool hidden = false;
+  bool isDefault = false;
+  std::string defaultReasoningEffort = "medium";
+  std::vector<ReasoningEffortOption> supportedReasoningEfforts;
+};
+PROTOCOL_STRUCT(Model, (id, model, displayName, description, hidden, isDefault,
+                        defaultReasoningEffort, supportedReasoningEfforts))
+
+struct ModelListResponse {
+  std::vector<Model> data;
+  std::optional<std::string> nextCursor;
+};
+PROTOCOL_STRUCT(ModelListResponse, (data, nextCursor))
+
+struct ConfigReadParams {
+  std::optional<std::string> cwd;
+  std::optional<bool> includeLayers;
+};
+PROTOCOL_STRUCT(ConfigReadParams, (cwd, includeLayers))
+
+/// `config`: the effective settings (snake_case keys, as config.toml spells them);
+/// `origins`: key → where it came from; `layers`: null (no config layers are read yet).
+struct ConfigReadResponse {
+  Json config = Json::object();
+  Json origins = Json::object();
+  std::optional<Json> layers;
+};
+PROTOCOL_STRUCT(ConfigReadResponse, (config, origins, layers))
+
+struct ConfigRequirementsReadResponse {
+  std::optional<Json> requirements;
+};
+PROTOCOL_STRUCT(ConfigRequirementsReadResponse, (requirements))
+
+struct SkillsListParams {
+  std::optional<std::vector<std::string>> cwds;
+  std::optional<bool> forceReload;
+};
+PROTOCOL_STRUCT(SkillsListParams, (cwds, forceReload))
+
+struct SkillsListEntry {
+  std::string cwd;
+  std::vector<Json> skills;
+  std::vector<Json> errors;
+};
+PROTOCOL_STRUCT(SkillsListEntry, (cwd, skills, errors))
+
+struct SkillsListResponse {
+  std::vector<SkillsListEntry> data;
+};
+PROTOCOL_STRUCT(SkillsListResponse, (data))
+
+struct CollaborationModeListResponse {
+  std::vector<Json> data;
+};
+PROTOCOL_STRUCT(CollaborationModeListResponse, (data))
+
+struct PluginInstalledParams {
+  std::optional<std::vector<std::string>> cwds;
+};
+PROTOCOL_STRUCT(PluginInstalledParams, (cwds))
+
+struct PluginInstalledResponse {
+  std::vector<Json> marketplaces;
+  std::vector<Json> marketplaceLoadErrors;
+};
+PROTOCOL_STRUCT(PluginInstalledResponse, (marketplaces, marketplaceLoadErrors))
+
+struct GovCloudRequirementsResponse {
+  bool isGovCloud = false;
+  bool shouldWarn = false;
+};
+PROTOCOL_STRUCT(GovCloudRequirementsResponse, (isGovCloud, shouldWarn))
+
+}  // namespace appserver::protocol::v2

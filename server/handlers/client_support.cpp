@@ -1,0 +1,66 @@
+// Startup requests of UIs: account/read, model/list, config/read, configRequirements/read,
+// skills/list, collaborationMode/list, plugin/installed, account/bedrock/checkGovCloudRequirements.
+#include "server/handlers/handlers.hpp"
+
+namespace appserver {
+
+namespace v2 = protocol::v2;
+
+void Handlers::on_account_read(const ConnectionPtr&, v2::GetAccountParams,
+                               Reply<v2::GetAccountResponse> reply) {
+  reply(v2::GetAccountResponse{std::nullopt, /*requiresOpenaiAuth=*/false, std::nullopt});
+}
+
+void Handlers::on_model_list(const ConnectionPtr&, v2::ModelListParams,
+                             Reply<v2::ModelListResponse> reply) {
+  auto agent = ctx_.make_agent();
+  v2::Model model;
+  model.id = model.model = agent->model();
+  model.displayName = "Built-in offline agent";
+  model.description = "Deterministic, no network: replies with the prompt and the hook context it received.";
+  model.isDefault = true;
+  model.supportedReasoningEfforts = {{"medium", "The only effort of the built-in agent"}};
+  reply(v2::ModelListResponse{{model}, std::nullopt});
+}
+
+void Handlers::on_config_read(const ConnectionPtr&, v2::ConfigReadParams,
+                              Reply<v2::ConfigReadResponse> reply) {
+  auto agent = ctx_.make_agent();
+  v2::ConfigReadResponse response;
+  response.config = {{"model", agent->model()},
+                     {"model_provider", agent->provider()},
+                     {"approval_policy", "never"},
+                     {"sandbox_mode", "danger-full-access"}};
+  reply(response);
+}
+
+void Handlers::on_config_requirements_read(const ConnectionPtr&, v2::EmptyParams,
+                                           Reply<v2::ConfigRequirementsReadResponse> reply) {
+  reply(v2::ConfigRequirementsReadResponse{std::nullopt});
+}
+
+void Handlers::on_skills_list(const ConnectionPtr&, v2::SkillsListParams params,
+                              Reply<v2::SkillsListResponse> reply) {
+  v2::SkillsListResponse response;
+  auto cwds = params.cwds.value_or(std::vector<std::string>{});
+  if (cwds.empty()) cwds.push_back(ctx_.options.default_cwd.string());
+  for (const auto& cwd : cwds) response.data.push_back({cwd, {}, {}});
+  reply(response);
+}
+
+void Handlers::on_collaboration_mode_list(const ConnectionPtr&, v2::EmptyParams,
+                                          Reply<v2::CollaborationModeListResponse> reply) {
+  reply(v2::CollaborationModeListResponse{});
+}
+
+void Handlers::on_plugin_installed(const ConnectionPtr&, v2::PluginInstalledParams,
+                                   Reply<v2::PluginInstalledResponse> reply) {
+  reply(v2::PluginInstalledResponse{});
+}
+
+void Handlers::on_gov_cloud_requirements(const ConnectionPtr&, v2::EmptyParams,
+                                         Reply<v2::GovCloudRequirementsResponse> reply) {
+  reply(v2::GovCloudRequirementsResponse{});
+}
+
+}  // namespace appserver
