@@ -7,6 +7,9 @@
 #include "server/replay/transcript.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/readable_pipe.hpp>
 #include <boost/asio/writable_pipe.hpp>
@@ -21,6 +24,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 namespace appserver::replay {
 
@@ -45,16 +49,80 @@ std::string replace_all(std::string text, const std::string& from, const std::st
   return text;
 }
 
-/// One server process spoken to over stdio.
+namespace beast = boost::beast;
+
+/// A WebSocket connection to a server, one JSON-RPC message per text frame.
+class WsChannel {
+ public:
+  explicit WsChannel(const std::string& url) {
+    if (url.rfind("ws://", 0) != 0) throw std::runtime_error("--url: expected ws://HOST:PORT, got " + url);
+    const std::string rest = url.substr(5);
+    const auto colon = rest.rfind(':');
+    if (colon == std::string::npos) throw std::runtime_error("--url: expected ws://HOST:PORT, got " + url);
+    asio::ip::tcp::resolver resolver(io_);
+    beast::get_lowest_layer(ws_).connect(resolver.resolve(rest.substr(0, colon), rest.substr(colon + 1)));
+    ws_.handshake(rest, "/");
+    ws_.text(true);
+  }
+  void send(const std::string& text) { ws_.write(asio::buffer(text)); }
+  std::optional<std::string> next(std::chrono::milliseconds timeout, bool* timed_out) {
+    if (timed_out) *timed_out = false;
+    if (closed_) return std::nullopt;
+    bool done = false;
+    beast::error_code result;
+    ws_.async_read(buffer_, [&](beast::error_code ec, std::size_t) {
+      done = true;
+      result = ec;
+    });
+    io_.restart();
+    io_.run_for(timeout);
+    if (!done) {
+      beast::get_lowest_layer(ws_).cancel();
+      io_.restart();
+      io_.run();
+      if (timed_out) *timed_out = true;
+      return std::nullopt;
+    }
+    if (result) {
+      closed_ = true;
+      return std::nullopt;
+    }
+    std::string text = beast::buffers_to_string(buffer_.data());
+    buffer_.consume(buffer_.size());
+    return text;
+  }
+  void close() {
+    beast::error_code ignored;
+    if (!closed_) ws_.close(beast::websocket::close_code::normal, ignored);
+    closed_ = true;
+  }
+
+ private:
+  asio::io_context io_;
+  beast::websocket::stream<beast::tcp_stream> ws_{io_};
+  beast::flat_buffer buffer_;
+  bool closed_ = false;
+};
+
+/// One server spoken to over stdio or WebSocket: a process this replay starts, or (with --url)
+/// a server that is already running.
 class ServerProcess {
  public:
   ServerProcess(const ReplayOptions& options, const fs::path& home, const fs::path& workspace,
                 const std::vector<std::string>& flags, const fs::path& log) {
+    if (!options.url.empty()) {
+      ws_.emplace(options.url);
+      return;
+    }
+    std::error_code size_error;
+    log_offset_ = fs::exists(log) ? fs::file_size(log, size_error) : 0;  // earlier runs' lines
     log_ = std::fopen(log.c_str(), "a");
     if (options.server_cmd.empty()) {
       std::vector<std::string> args{"--test-mode", "--validate-all", "--strict-schemas",
                                     "--log-level", "debug", "--home", home.string(),
                                     "--cwd", workspace.string()};
+      if (options.websocket)
+        for (const char* a : {"--listen", "stdio://", "--listen", "ws://127.0.0.1:0"}) args.push_back(a);
       args.insert(args.end(), flags.begin(), flags.end());
       process_.emplace(io_, options.self, args, bp::process_stdio{in_, out_, log_});
     } else {
@@ -66,6 +134,25 @@ class ServerProcess {
       process_.emplace(io_, "/bin/sh", std::vector<std::string>{"-c", command},
                        bp::process_stdio{in_, out_, log_}, bp::process_start_dir(workspace.string()));
     }
+    if (options.websocket) ws_.emplace(listening_url(log));
+  }
+
+  /// The ws:// address the spawned server logged (this run's lines only).
+  std::string listening_url(const fs::path& log) {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      std::fflush(log_);
+      std::ifstream in(log);
+      in.seekg(static_cast<std::streamoff>(log_offset_));
+      for (std::string line; std::getline(in, line);) {
+        auto pos = line.find("listening on ws://");
+        if (pos == std::string::npos) continue;
+        std::string url = line.substr(pos + 13);
+        return url.substr(0, url.find(' '));
+      }
+      std::this_thread::sleep_for(20ms);
+    }
+    throw std::runtime_error("the server did not log a ws:// listening address");
   }
   ~ServerProcess() {
     boost::system::error_code ec;
@@ -73,10 +160,14 @@ class ServerProcess {
     if (log_) std::fclose(log_);
   }
 
-  void send(const std::string& line) { asio::write(in_, asio::buffer(line + "\n")); }
+  void send(const std::string& line) {
+    if (ws_) return ws_->send(line);
+    asio::write(in_, asio::buffer(line + "\n"));
+  }
 
-  /// The next line, or nullopt at EOF or after `timeout`.
+  /// The next message, or nullopt at end of stream or after `timeout`.
   std::optional<std::string> next(std::chrono::milliseconds timeout, bool* timed_out = nullptr) {
+    if (ws_) return ws_->next(timeout, timed_out);
     if (timed_out) *timed_out = false;
     auto newline = buffer_.find('\n');
     if (newline == std::string::npos && !eof_) {
@@ -103,11 +194,15 @@ class ServerProcess {
     return line;
   }
 
+  /// Ends the session: stdin EOF for a spawned server (it drains, closes WebSocket clients
+  /// and exits), a close frame for a running one.
   void close_stdin() {
+    if (!process_) return ws_->close();
     boost::system::error_code ec;
     in_.close(ec);
   }
   int wait() {
+    if (!process_) return 0;
     exited_ = true;
     boost::system::error_code ec;
     return process_->wait(ec);
@@ -118,6 +213,8 @@ class ServerProcess {
   asio::writable_pipe in_{io_};
   asio::readable_pipe out_{io_};
   std::optional<bp::process> process_;
+  std::optional<WsChannel> ws_;
+  std::uintmax_t log_offset_ = 0;
   std::string buffer_;
   FILE* log_ = nullptr;
   bool eof_ = false;
@@ -137,6 +234,7 @@ class Runner {
     fs::create_directories(home_);
     fs::create_directories(workspace_);
     fixtures_ = fs::absolute(file_).parent_path() / "hooks";
+    if (!options_.url.empty()) workspace_ = fs::current_path();
     to_server_ = {{"$HOME", home_.string()}, {"$WORKSPACE", workspace_.string()},
                   {"$FIXTURES", fixtures_.string()}};
     from_server_ = {{home_.string(), "$HOME"}, {workspace_.string(), "$WORKSPACE"},
@@ -164,6 +262,10 @@ class Runner {
           if (!options_.update && !expect(step)) return fail_summary();
           break;
         case Step::Kind::restart:
+          if (!options_.url.empty()) {
+            report(step, "`== restart` needs a server that replay starts (not --url)");
+            return fail_summary();
+          }
           if (!stop()) return fail_summary();
           start();
           break;
@@ -217,6 +319,9 @@ class Runner {
         return std::nullopt;
       }
       schema_check(message);
+      if (!options_.url.empty() && message.contains("result") && message["result"].is_object() &&
+          message["result"].contains("codexHome") && message["result"]["codexHome"].is_string())
+        from_server_[message["result"]["codexHome"].get<std::string>()] = "$HOME";
       if (!ignored(message)) return substitute(message, from_server_);
     }
   }
@@ -404,14 +509,19 @@ int run_replay_command(const std::vector<std::string>& args, const std::string& 
     else if (args[i] == "--update") options.update = true;
     else if (args[i] == "--convert") options.convert = true;
     else if (args[i] == "--no-validate") options.validate = false;
-    else if (args[i] == "--url")
-      throw std::invalid_argument("--url: replay over WebSocket needs the WebSocket transport, "
-                                  "which this build does not have yet");
+    else if (args[i] == "--url") options.url = value();
+    else if (args[i] == "--transport") {
+      const std::string t = value();
+      if (t != "stdio" && t != "ws") throw std::invalid_argument("--transport: stdio or ws");
+      options.websocket = t == "ws";
+    }
     else if (!args[i].empty() && args[i][0] == '-') throw std::invalid_argument("replay: unknown option " + args[i]);
     else if (options.file.empty()) options.file = args[i];
     else throw std::invalid_argument("replay: one transcript at a time");
   }
   if (options.file.empty()) throw std::invalid_argument("replay: give a transcript or recording file");
+  if (!options.url.empty() && !options.server_cmd.empty())
+    throw std::invalid_argument("replay: --url and --server-cmd exclude each other");
   return run_replay(std::move(options));
 }
 

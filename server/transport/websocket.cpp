@@ -36,7 +36,8 @@ namespace {
 bool ignorable(const beast::error_code& ec) {
   return ec == asio::error::operation_aborted || ec == websocket::error::closed ||
          ec == asio::error::eof || ec == http::error::end_of_stream ||
-         ec == asio::error::connection_reset || ec == beast::error::timeout;
+         ec == asio::error::connection_reset || ec == asio::error::not_connected ||
+         ec == beast::error::timeout;
 }
 
 std::string lower(std::string s) {
