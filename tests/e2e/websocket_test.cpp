@@ -9,8 +9,12 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <thread>
+
+#include <boost/asio/local/stream_protocol.hpp>
 
 using namespace e2e;
+using namespace std::chrono_literals;
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -145,4 +149,116 @@ TEST_CASE("a client that stops reading is disconnected and never slows the other
   CHECK(text.find("disconnecting slow client", first + 1) == std::string::npos);
   const auto line_start = text.rfind('\n', first);
   CHECK(text.substr(line_start, first - line_start).find("ws#2 ") != std::string::npos);
+}
+
+namespace {
+namespace websocket = beast::websocket;
+
+/// A raw Beast client for what WsClient hides: handshake headers, fragments, pings.
+struct RawClient {
+  asio::io_context io;
+  websocket::stream<beast::tcp_stream> ws{io};
+  websocket::response_type handshake;
+  explicit RawClient(const std::string& url, const std::string& path = "/") {
+    const std::string rest = url.substr(5);
+    asio::ip::tcp::resolver resolver(io);
+    beast::get_lowest_layer(ws).connect(resolver.resolve(rest.substr(0, rest.rfind(':')), rest.substr(rest.rfind(':') + 1)));
+    ws.set_option(websocket::stream_base::decorator([](websocket::request_type& req) {
+      req.set("x-codex-app-server-compression", "zstd-stream-v1");
+      req.set(http::field::sec_websocket_protocol, "jsonrpc");
+    }));
+    ws.handshake(handshake, rest, path);
+  }
+  Json read() {
+    beast::flat_buffer buffer;
+    ws.read(buffer);
+    return Json::parse(beast::buffers_to_string(buffer.data()));
+  }
+};
+}  // namespace
+
+TEST_CASE("any path upgrades with no subprotocol or compression; fragments and pings work", "[e2e][ws]") {
+  TempHome home;
+  Daemon daemon(home, {"--listen", "stdio://", "--listen", ws_only()});
+  RawClient client(daemon.ws_url(), "/rpc");
+  CHECK(client.handshake.result() == http::status::switching_protocols);
+  CHECK(client.handshake.find("x-codex-app-server-compression") == client.handshake.end());
+  CHECK(client.handshake.find(http::field::sec_websocket_protocol) == client.handshake.end());
+
+  // One message sent as three fragments is one request.
+  const std::string init = R"({"id":1,"method":"initialize","params":{"clientInfo":{"name":"raw","version":"1"}}})";
+  client.ws.text(true);
+  client.ws.write_some(false, asio::buffer(init.substr(0, 10)));
+  client.ws.write_some(false, asio::buffer(init.substr(10, 30)));
+  client.ws.write_some(true, asio::buffer(init.substr(40)));
+  CHECK(client.read()["result"]["platformFamily"] == "unix");
+
+  bool pong = false;
+  client.ws.control_callback([&](websocket::frame_type kind, beast::string_view) {
+    pong = pong || kind == websocket::frame_type::pong;
+  });
+  client.ws.ping("are you there");
+  client.ws.write(asio::buffer(std::string(R"({"id":2,"method":"thread/loaded/list","params":{}})")));
+  CHECK(client.read()["id"] == 2);  // reading also processes the pong
+  CHECK(pong);
+
+  // On shutdown the server sends a close frame.
+  CHECK(daemon.close() == 0);
+  beast::flat_buffer buffer;
+  beast::error_code ec;
+  client.ws.read(buffer, ec);
+  // The close frame arrived (its code is recorded); Beast may then report the TCP teardown
+  // (the server has already closed) instead of `closed`.
+  CHECK((ec == websocket::error::closed || ec == asio::error::not_connected));
+  CHECK(client.ws.reason().code == websocket::close_code::going_away);
+}
+
+TEST_CASE("the same protocol is served on a Unix socket", "[e2e][ws]") {
+  TempHome home;
+  const auto socket_path = home.root / "app-server.sock";
+  Daemon daemon(home, {"--listen", "stdio://", "--listen", "unix://" + socket_path.string()});
+  asio::io_context io;
+  websocket::stream<asio::local::stream_protocol::socket> ws(io);
+  for (int attempt = 0; attempt < 100; ++attempt) {  // wait for the daemon to bind
+    beast::error_code ec;
+    ws.next_layer().connect(asio::local::stream_protocol::endpoint(socket_path.string()), ec);
+    if (!ec) break;
+    ws.next_layer().close();
+    std::this_thread::sleep_for(50ms);
+  }
+  ws.handshake("localhost", "/rpc");
+  ws.text(true);
+  ws.write(asio::buffer(std::string(R"({"id":1,"method":"initialize","params":{"clientInfo":{"name":"unix","version":"1"}}})")));
+  beast::flat_buffer buffer;
+  ws.read(buffer);
+  CHECK(Json::parse(beast::buffers_to_string(buffer.data()))["result"]["codexHome"] == home.home.string());
+  CHECK(daemon.close() == 0);
+}
+
+TEST_CASE("a client that drops mid-turn does not stop the turn; resuming later shows all of it", "[e2e][ws]") {
+  TempHome home;
+  home.write_hooks(R"({"hooks":{"Stop":[{"hooks":[{"type":"command","command":"sleep 1; echo '{\"systemMessage\":\"slow stop\"}'"}]}]}})");
+  Daemon daemon(home, {"--listen", "stdio://", "--listen", ws_only()});
+  std::string thread;
+  {
+    WsClient first(daemon.ws_url());
+    first.initialize("first");
+    thread = start_thread(first, home);
+    first.request("turn/start", {{"threadId", thread}, {"input", {{{"type", "text"}, {"text", "keep going"}}}}});
+    first.until("hook/started");  // the Stop hook is sleeping; now the client goes away
+  }
+  WsClient second(daemon.ws_url());
+  second.initialize("second");
+  Json turns;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    turns = second.request("thread/read", {{"threadId", thread}, {"includeTurns", true}})["result"]["thread"]["turns"];
+    if (turns[0]["status"] == "completed") break;
+    std::this_thread::sleep_for(100ms);
+  }
+  REQUIRE(turns[0]["status"] == "completed");
+  Json resumed = second.request("thread/resume", {{"threadId", thread}})["result"]["thread"]["turns"];
+  CHECK(resumed == turns);
+  CHECK(resumed[0]["items"].size() == 2);
+  CHECK(resumed[0]["hookRuns"][0]["entries"] == Json::parse(R"([{"kind":"warning","text":"slow stop"}])"));
+  CHECK(daemon.close() == 0);
 }
