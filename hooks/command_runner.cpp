@@ -173,6 +173,7 @@ class CommandRun final : public RunningCommand, public std::enable_shared_from_t
     auto self = shared_from_this();
     pipe.async_read_some(asio::buffer(buf), [self, &pipe, &buf, &sink](
                                                 boost::system::error_code ec, std::size_t n) {
+      if (n > 0 && self->spec_.on_output && !self->finished_) self->spec_.on_output(std::string(buf.data(), n));
       if (n > 0) {
         std::size_t room = self->spec_.max_output_bytes > sink.size()
                                ? self->spec_.max_output_bytes - sink.size()

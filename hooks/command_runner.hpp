@@ -26,6 +26,9 @@ struct CommandSpec {
   std::chrono::milliseconds timeout{600'000};
   std::size_t max_output_bytes = 1 << 20;  // per stream; the rest is read and dropped
   std::optional<std::vector<std::string>> environment;  // KEY=VALUE; nullopt = inherit
+  /// Called on the executor with each chunk of stdout or stderr as it arrives (both streams,
+  /// in arrival order); the result's stdout_text/stderr_text are filled as well.
+  std::function<void(const std::string&)> on_output;
 };
 
 struct CommandResult {

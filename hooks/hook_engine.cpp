@@ -80,6 +80,23 @@ HookBatchResult aggregate(HookEventName event, std::vector<HookRunResult> runs) 
             batch.fragments.push_back({run.outcome.reason, run.summary.id});
       }
       break;
+    case HookEventName::preToolUse: {
+      batch.should_block = any_blocked;
+      const HookRunResult* rewrite = nullptr;
+      for (const auto& run : runs) {
+        if (run.outcome.should_block && batch.block_reason.empty()) batch.block_reason = run.outcome.reason;
+        if (run.outcome.updated_input && (!rewrite || run.completion_order > rewrite->completion_order))
+          rewrite = &run;
+      }
+      if (!any_blocked && rewrite) batch.updated_input = rewrite->outcome.updated_input;
+      break;
+    }
+    case HookEventName::postToolUse:
+      batch.should_block = any_blocked;
+      for (const auto& run : runs)
+        if (run.outcome.should_block)
+          batch.block_reason += (batch.block_reason.empty() ? "" : "\n\n") + run.outcome.reason;
+      break;
     default:
       batch.should_stop = any_stopped;
       batch.should_block = any_blocked;
@@ -136,6 +153,7 @@ class Batch final : public HookBatch, public std::enable_shared_from_this<Batch>
     out.summary.entries = out.outcome.entries;
     out.summary.completedAt = completed_ms / 1000;
     out.summary.durationMs = clock_.fixed ? completed_ms - started_ms_ : result.duration.count();
+    out.completion_order = completed_++;
     running_[i].reset();
     if (--remaining_ == 0) finish();
   }
@@ -150,6 +168,7 @@ class Batch final : public HookBatch, public std::enable_shared_from_this<Batch>
   HookInvocation invocation_;
   HookClock clock_;
   std::int64_t started_ms_ = 0;
+  std::size_t completed_ = 0;
   std::function<void(HookBatchResult)> done_;
   std::vector<HookRunResult> results_;
   std::vector<std::shared_ptr<RunningCommand>> running_;

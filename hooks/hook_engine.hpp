@@ -55,6 +55,7 @@ HookRunSummary preview_run(const HookHandler& handler, const HookInvocation& inv
 struct HookRunResult {
   HookRunSummary summary;
   HookRunOutcome outcome;
+  std::size_t completion_order = 0;  // 0 = finished first
 };
 
 /// The aggregate of one event's runs, in configured order (hooks-spec.md §4.6).
@@ -64,6 +65,11 @@ struct HookBatchResult {
   bool should_block = false;  // Stop: continue with `fragments`; UserPromptSubmit: blocked
   std::vector<std::string> contexts;  // flattened additionalContext, configured order
   std::vector<protocol::v2::HookPromptFragment> fragments;  // Stop continuation prompts
+  /// PreToolUse: the first blocking reason; PostToolUse: every block/stop feedback joined by a
+  /// blank line (what the model gets instead of the tool output).
+  std::string block_reason;
+  /// PreToolUse: the rewrite from the handler that finished last, only if nothing blocked.
+  std::optional<nlohmann::json> updated_input;
 };
 
 /// Combines per-run outcomes of `event` into the batch result.

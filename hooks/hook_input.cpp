@@ -52,6 +52,40 @@ std::string stop_input(const HookInputContext& c, bool stop_hook_active,
   return dump(j);
 }
 
+namespace {
+Ordered tool_base(const HookInputContext& c, const char* event) {
+  Ordered j;
+  j["session_id"] = c.session_id;
+  j["turn_id"] = c.turn_id;
+  j["transcript_path"] = c.transcript_path;
+  j["cwd"] = c.cwd;
+  j["hook_event_name"] = event;
+  j["model"] = c.model;
+  j["permission_mode"] = c.permission_mode;
+  return j;
+}
+}  // namespace
+
+std::string pre_tool_use_input(const HookInputContext& c, const std::string& tool_name,
+                               const nlohmann::json& tool_input, const std::string& tool_use_id) {
+  Ordered j = tool_base(c, "PreToolUse");
+  j["tool_name"] = tool_name;
+  j["tool_input"] = Ordered::parse(tool_input.dump());
+  j["tool_use_id"] = tool_use_id;
+  return dump(j);
+}
+
+std::string post_tool_use_input(const HookInputContext& c, const std::string& tool_name,
+                                const nlohmann::json& tool_input, const nlohmann::json& tool_response,
+                                const std::string& tool_use_id) {
+  Ordered j = tool_base(c, "PostToolUse");
+  j["tool_name"] = tool_name;
+  j["tool_input"] = Ordered::parse(tool_input.dump());
+  j["tool_response"] = Ordered::parse(tool_response.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  j["tool_use_id"] = tool_use_id;
+  return dump(j);
+}
+
 std::string interrupt_input(const HookInputContext& c) {
   Ordered j;
   j["session_id"] = c.session_id;

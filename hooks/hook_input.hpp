@@ -28,6 +28,13 @@ std::string user_prompt_submit_input(const HookInputContext& c, const std::strin
 std::string stop_input(const HookInputContext& c, bool stop_hook_active,
                        const std::optional<std::string>& last_assistant_message);
 
+/// PreToolUse: `tool_name` "Bash" for exec_command, `tool_input` {"command": …}.
+std::string pre_tool_use_input(const HookInputContext& c, const std::string& tool_name,
+                               const nlohmann::json& tool_input, const std::string& tool_use_id);
+/// PostToolUse: as PreToolUse plus `tool_response` (the command's output for Bash).
+std::string post_tool_use_input(const HookInputContext& c, const std::string& tool_name,
+                                const nlohmann::json& tool_input, const nlohmann::json& tool_response,
+                                const std::string& tool_use_id);
 /// Interrupt: the turn was interrupted by the client.
 std::string interrupt_input(const HookInputContext& c);
 

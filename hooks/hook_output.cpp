@@ -48,6 +48,15 @@ EventWords words_for(HookEventName event) {
       return {"hook returned invalid stop hook JSON output",
               "Stop hook exited with code 2 but did not write a continuation prompt to stderr",
               false, true, nullptr, {"decision", "reason"}, {}};
+    case E::preToolUse:
+      return {"hook returned invalid pre-tool-use JSON output",
+              "PreToolUse hook exited with code 2 but did not write a blocking reason to stderr", false,
+              false, nullptr, {"decision", "reason"},
+              {"permissionDecision", "permissionDecisionReason", "updatedInput", "additionalContext"}};
+    case E::postToolUse:
+      return {"hook returned invalid post-tool-use JSON output",
+              "PostToolUse hook exited with code 2 but did not write feedback to stderr", false, false,
+              nullptr, {"decision", "reason"}, {"additionalContext", "updatedMCPToolOutput"}};
     case E::interrupt:
       // Observe-only: only systemMessage is accepted, plain text is a failure.
       return {"hook returned invalid interrupt hook JSON output", nullptr, false, true,
@@ -89,7 +98,9 @@ bool valid_shape(HookEventName event, const Json& out, const EventWords& words) 
       !is_string_or_null(out, "reason"))
     return false;
   if (auto it = out.find("decision"); it != out.end() && !it->is_null()) {
-    if (!it->is_string() || it->get<std::string>() != "block") return false;
+    if (!it->is_string()) return false;
+    const auto& d = it->get_ref<const std::string&>();
+    if (d != "block" && !(event == HookEventName::preToolUse && d == "approve")) return false;
   }
   if (auto it = out.find("hookSpecificOutput"); it != out.end() && !it->is_null()) {
     if (words.specific.empty() || !it->is_object()) return false;
@@ -101,7 +112,12 @@ bool valid_shape(HookEventName event, const Json& out, const EventWords& words) 
       if (key == "hookEventName") continue;
       bool known = false;
       for (std::string_view field : words.specific) known = known || key == field;
-      if (!known || !(value.is_string() || value.is_null())) return false;
+      if (!known) return false;
+      if (key == "updatedInput" || key == "updatedMCPToolOutput") continue;  // any JSON
+      if (!(value.is_string() || value.is_null())) return false;
+      if (key == "permissionDecision" && value.is_string() && value != "allow" && value != "deny" &&
+          value != "ask")
+        return false;
     }
   }
   return true;
@@ -166,6 +182,91 @@ HookRunOutcome interpret_json(HookEventName event, const Json& out, const EventW
         outcome.entries.push_back({HookOutputEntryKind::feedback, reason});
       }
       return outcome;
+    case HookEventName::preToolUse: {
+      auto fail_with = [&](const char* text) {
+        HookRunOutcome f = failed(text);
+        if (system_message) f.entries.insert(f.entries.begin(), {HookOutputEntryKind::warning, *system_message});
+        return f;
+      };
+      if (stop) return fail_with("PreToolUse hook returned unsupported continue:false");
+      if (out.contains("stopReason") && !out["stopReason"].is_null())
+        return fail_with("PreToolUse hook returned unsupported stopReason");
+      if (out.value("suppressOutput", false)) return fail_with("PreToolUse hook returned unsupported suppressOutput");
+      const Json specific = out.value("hookSpecificOutput", Json::object());
+      const auto decision = string_field(specific, "permissionDecision");
+      const auto decision_reason = trim_copy(string_field(specific, "permissionDecisionReason").value_or(""));
+      const bool has_reason_field = specific.contains("permissionDecisionReason") && !specific["permissionDecisionReason"].is_null();
+      const bool has_updated = specific.contains("updatedInput") && !specific["updatedInput"].is_null();
+      bool blocks = false;
+      std::string why;
+      if (decision || has_reason_field || has_updated) {  // the modern path; legacy fields ignored
+        if (has_updated && decision != std::optional<std::string>("allow"))
+          return fail_with("PreToolUse hook returned updatedInput without permissionDecision:allow");
+        if (decision == std::optional<std::string>("allow") && !has_updated)
+          return fail_with("PreToolUse hook returned unsupported permissionDecision:allow");
+        if (decision == std::optional<std::string>("ask"))
+          return fail_with("PreToolUse hook returned unsupported permissionDecision:ask");
+        if (decision == std::optional<std::string>("deny") && decision_reason.empty())
+          return fail_with("PreToolUse hook returned permissionDecision:deny without a non-empty permissionDecisionReason");
+        if (!decision) return fail_with("PreToolUse hook returned permissionDecisionReason without permissionDecision");
+        if (*decision == "deny") {
+          blocks = true;
+          why = decision_reason;
+        } else {
+          outcome.updated_input = specific["updatedInput"];
+        }
+      } else {
+        const auto legacy = string_field(out, "decision");
+        if (legacy == std::optional<std::string>("approve"))
+          return fail_with("PreToolUse hook returned unsupported decision:approve");
+        if (legacy && reason.empty()) return fail_with("PreToolUse hook returned decision:block without a non-empty reason");
+        if (!legacy && out.contains("reason") && !out["reason"].is_null())
+          return fail_with("PreToolUse hook returned reason without decision");
+        if (legacy) {
+          blocks = true;
+          why = reason;
+        }
+      }
+      add_common(true);
+      if (blocks) {
+        outcome.status = HookRunStatus::blocked;
+        outcome.should_block = true;
+        outcome.reason = why;
+        outcome.entries.push_back({HookOutputEntryKind::feedback, why});
+      }
+      return outcome;
+    }
+    case HookEventName::postToolUse: {
+      const Json specific = out.value("hookSpecificOutput", Json::object());
+      if (stop) {  // checked first: the output is replaced, the turn goes on
+        add_common(false);
+        outcome.status = HookRunStatus::stopped;
+        outcome.should_block = true;
+        const std::string stop_text = stop_reason.value_or("PostToolUse hook stopped execution");
+        outcome.entries.push_back({HookOutputEntryKind::stop, stop_text});
+        outcome.reason = reason.empty() ? stop_text : reason;
+        return outcome;
+      }
+      auto fail_with = [&](const char* text) {
+        HookRunOutcome f = failed(text);
+        if (system_message) f.entries.insert(f.entries.begin(), {HookOutputEntryKind::warning, *system_message});
+        return f;
+      };
+      if (out.value("suppressOutput", false)) return fail_with("PostToolUse hook returned unsupported suppressOutput");
+      if (specific.contains("updatedMCPToolOutput"))
+        return fail_with("PostToolUse hook returned unsupported updatedMCPToolOutput");
+      if (block && reason.empty()) return fail_with("PostToolUse hook returned decision:block without a non-empty reason");
+      if (!block && out.contains("reason") && !out["reason"].is_null())
+        return fail_with("PostToolUse hook returned reason without decision");
+      add_common(true);
+      if (block) {
+        outcome.status = HookRunStatus::blocked;
+        outcome.should_block = true;
+        outcome.reason = reason;
+        outcome.entries.push_back({HookOutputEntryKind::feedback, string_field(out, "reason").value_or(reason)});
+      }
+      return outcome;
+    }
     case HookEventName::stop:
       add_common(false);
       if (stop) {

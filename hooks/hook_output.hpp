@@ -2,12 +2,15 @@
 // the Codex 0.169 contract (hooks-spec.md §4): status, the entries clients see, and the effect
 // on the turn (context for the agent, block, stop, continuation). Pure; safe from any thread.
 //
-// Implemented events: SessionStart, UserPromptSubmit, Stop, Interrupt. Others are parsed with the
+// Implemented events: SessionStart, UserPromptSubmit, PreToolUse, PostToolUse, Stop, Interrupt.
+// Others are parsed with the
 // universal fields only until their firing points exist.
 #pragma once
 
 #include "hooks/command_runner.hpp"
 #include "protocol/v2/hook.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <optional>
 #include <string>
@@ -27,6 +30,7 @@ struct HookRunOutcome {
   bool should_stop = false;              // continue:false honoured
   bool should_block = false;             // a blocking decision
   std::string reason;                    // block reason / continuation prompt (trimmed)
+  std::optional<nlohmann::json> updated_input;  // PreToolUse allow + updatedInput
 };
 
 /// Interprets the result of a command run for `event`. `timeout_sec` (SECONDS) is only used

@@ -64,7 +64,42 @@ struct HookPromptItem {
 };
 PROTOCOL_STRUCT(HookPromptItem, (id, fragments))
 
-using ThreadItem = std::variant<UserMessageItem, AgentMessageItem, HookPromptItem>;
+enum class CommandExecutionStatus { inProgress, completed, failed, declined };
+PROTOCOL_ENUM(CommandExecutionStatus, inProgress, completed, failed, declined)
+
+enum class CommandExecutionSource { agent, userShell, unifiedExecStartup, unifiedExecInteraction };
+PROTOCOL_ENUM(CommandExecutionSource, agent, userShell, unifiedExecStartup, unifiedExecInteraction)
+
+/// What a command does, as far as the server can tell; this server does not classify commands.
+struct UnknownCommandAction {
+  static constexpr const char* type_tag = "unknown";
+  std::string command;
+  bool operator==(const UnknownCommandAction&) const = default;
+};
+PROTOCOL_STRUCT(UnknownCommandAction, (command))
+using CommandAction = std::variant<UnknownCommandAction>;
+PROTOCOL_UNION(CommandAction)
+
+/// A shell command the agent ran (the `exec_command` tool). `id` is the tool call id.
+/// `durationMs`: MILLISECONDS; `exitCode` null while running or when killed by a signal.
+struct CommandExecutionItem {
+  static constexpr const char* type_tag = "commandExecution";
+  std::string id;
+  std::string command;
+  std::string cwd;
+  std::optional<std::string> processId;
+  CommandExecutionSource source = CommandExecutionSource::agent;
+  CommandExecutionStatus status = CommandExecutionStatus::inProgress;
+  std::vector<CommandAction> commandActions;
+  std::optional<std::string> aggregatedOutput;
+  std::optional<std::int64_t> exitCode;
+  std::optional<std::int64_t> durationMs;
+  bool operator==(const CommandExecutionItem&) const = default;
+};
+PROTOCOL_STRUCT(CommandExecutionItem, (id, command, cwd, processId, source, status, commandActions,
+                                       aggregatedOutput, exitCode, durationMs))
+
+using ThreadItem = std::variant<UserMessageItem, AgentMessageItem, HookPromptItem, CommandExecutionItem>;
 PROTOCOL_UNION(ThreadItem)
 
 /// The `id` member of any ThreadItem.
@@ -100,5 +135,15 @@ struct AgentMessageDeltaNotification {
   std::string delta;
 };
 PROTOCOL_STRUCT(AgentMessageDeltaNotification, (threadId, turnId, itemId, delta))
+
+/// `item/commandExecution/outputDelta`: a piece of a running command's output (not stored; the
+/// whole output arrives in item/completed as `aggregatedOutput`).
+struct CommandExecutionOutputDeltaNotification {
+  std::string threadId;
+  std::string turnId;
+  std::string itemId;
+  std::string delta;
+};
+PROTOCOL_STRUCT(CommandExecutionOutputDeltaNotification, (threadId, turnId, itemId, delta))
 
 }  // namespace appserver::protocol::v2

@@ -7,6 +7,8 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <functional>
 #include <memory>
 #include <optional>
@@ -14,6 +16,14 @@
 #include <vector>
 
 namespace appserver {
+
+/// A tool call the model made. This server offers one tool, `exec_command`
+/// (arguments `{cmd, workdir?, timeout_ms?}`; `login`, `tty`, `yield_time_ms` are accepted).
+struct ToolCall {
+  std::string call_id;
+  std::string name;
+  nlohmann::json arguments;
+};
 
 struct SamplingRequest {
   std::vector<ModelMessage> conversation;  // whole history, oldest first
@@ -26,6 +36,7 @@ struct SamplingResult {
   std::string text;                   // the full reply (concatenation of the deltas)
   std::optional<std::string> error;   // set when the sample failed
   bool cancelled = false;             // stopped because SamplingRequest::cancelled was set
+  std::vector<ToolCall> tool_calls;   // run them, append their outputs, and sample again
 };
 
 class Agent {

@@ -5,21 +5,58 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <sstream>
+
 namespace appserver {
 
 namespace asio = boost::asio;
 
+std::vector<ToolCall> BuiltinAgent::tool_calls(const SamplingRequest& request) {
+  std::size_t calls_so_far = 0;
+  bool called_this_turn = false;
+  std::string prompt;
+  for (std::size_t i = 0; i < request.conversation.size(); ++i) {
+    const auto& message = request.conversation[i];
+    if (message.role == "function_call") {
+      ++calls_so_far;
+      if (i >= request.turn_start) called_this_turn = true;
+    }
+    if (i >= request.turn_start && message.role == "user" && message.text.rfind("<hook_prompt", 0) != 0)
+      prompt = message.text;
+  }
+  std::vector<ToolCall> calls;
+  if (called_this_turn) return calls;
+  std::istringstream lines(prompt);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line[0] != '!') continue;
+    const std::string cmd = line.substr(1);
+    if (cmd.find_first_not_of(" \t") == std::string::npos) continue;
+    calls.push_back({"call_" + std::to_string(++calls_so_far), "exec_command", {{"cmd", cmd}}});
+  }
+  return calls;
+}
+
 std::string BuiltinAgent::compose_reply(const SamplingRequest& request) {
   std::vector<std::string> prompts, hook_prompts, context;
+  std::vector<std::pair<std::string, std::string>> tools;  // command, output
   for (std::size_t i = request.turn_start; i < request.conversation.size(); ++i) {
     const auto& message = request.conversation[i];
     if (message.role == "developer") {
       context.push_back(message.text);
     } else if (message.role == "user") {
       (message.text.rfind("<hook_prompt", 0) == 0 ? hook_prompts : prompts).push_back(message.text);
+    } else if (message.role == "function_call") {
+      tools.emplace_back(nlohmann::json::parse(message.text, nullptr, false).value("cmd", ""), "");
+    } else if (message.role == "function_call_output" && !tools.empty()) {
+      tools.back().second = message.text;
     }
   }
   std::string reply;
+  for (const auto& [command, output] : tools) {
+    std::string shown = output.size() > 400 ? output.substr(0, 400) + "…" : output;
+    while (!shown.empty() && shown.back() == '\n') shown.pop_back();
+    reply += "I ran `" + command + "`; it returned:\n" + shown + "\n";
+  }
   if (!hook_prompts.empty()) {
     reply += "Continuing because a Stop hook asked me to: " + hook_prompts.back() + "\n";
   } else if (!prompts.empty()) {
@@ -54,6 +91,8 @@ std::vector<std::string> BuiltinAgent::split_deltas(const std::string& text) {
 asio::awaitable<SamplingResult> BuiltinAgent::sample(
     SamplingRequest request, std::function<void(const std::string&)> on_delta) {
   SamplingResult result;
+  result.tool_calls = tool_calls(request);
+  if (!result.tool_calls.empty()) co_return result;  // call the tools first, no text
   result.text = compose_reply(request);
   auto executor = co_await asio::this_coro::executor;
   for (const auto& delta : split_deltas(result.text)) {

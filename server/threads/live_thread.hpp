@@ -83,7 +83,13 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   boost::asio::awaitable<void> run_turn(std::shared_ptr<TurnState> turn);
   boost::asio::awaitable<hooks::HookBatchResult> run_event(TurnState& turn,
                                                            hooks::HookInvocation invocation);
-  boost::asio::awaitable<bool> sample_reply(TurnState& turn);
+  /// One model sample; false when the turn ended (failed or interrupted). Tool calls the
+  /// agent made are left in `calls`.
+  boost::asio::awaitable<bool> sample_reply(TurnState& turn, std::vector<ToolCall>& calls);
+  /// PreToolUse → the command as a commandExecution item → PostToolUse → output to the model
+  /// (tool_runner.cpp).
+  boost::asio::awaitable<void> run_tool(TurnState& turn, const ToolCall& call);
+  void record_tool_output(const TurnState& turn, const std::string& call_id, const std::string& output);
   boost::asio::awaitable<void> finish_interrupted(TurnState& turn);
   void complete_turn(TurnState& turn, v2::TurnStatus status, std::optional<v2::TurnError> error);
   hooks::HookInputContext hook_context(const TurnState& turn) const;

@@ -72,6 +72,16 @@ void ThreadHistory::apply(std::string_view method, const protocol::Json& params)
       turn->durationMs = n.turn.durationMs;
       if (n.turn.completedAt) touch(*n.turn.completedAt);
     }
+  } else if (method == kFunctionCallRecord) {
+    if (!params.is_object() || !params.contains("callId") || !params.contains("name"))
+      throw protocol::DecodeError("params.callId: missing field");
+    model_messages_.push_back({"function_call", params.value("arguments", protocol::Json::object()).dump(),
+                               params["callId"].get<std::string>(), params["name"].get<std::string>()});
+  } else if (method == kFunctionCallOutputRecord) {
+    if (!params.is_object() || !params.contains("callId") || !params.contains("output"))
+      throw protocol::DecodeError("params.output: missing field");
+    model_messages_.push_back({"function_call_output", params["output"].get<std::string>(),
+                               params["callId"].get<std::string>(), ""});
   } else if (method == kDeveloperMessageRecord) {
     if (!params.is_object() || !params.contains("text") || !params["text"].is_string())
       throw protocol::DecodeError("params.text: expected string");

@@ -15,14 +15,22 @@ namespace appserver {
 
 /// One message of the conversation as the agent sees it.
 struct ModelMessage {
-  std::string role;  // "user" | "developer" | "assistant"
+  /// "user" | "developer" | "assistant" | "function_call" (text = the arguments JSON) |
+  /// "function_call_output" (text = the tool output)
+  std::string role;
   std::string text;
+  std::string call_id;  // function calls and outputs
+  std::string name;     // function calls: the tool name
   bool operator==(const ModelMessage&) const = default;
 };
 
 /// Internal stored record (never sent): a developer message from hook context.
 /// params: `{"turnId": string, "text": string}`.
 inline constexpr std::string_view kDeveloperMessageRecord = "$/developerMessage";
+/// Internal stored record: a tool call of the model. params: `{turnId, callId, name, arguments}`.
+inline constexpr std::string_view kFunctionCallRecord = "$/functionCall";
+/// Internal stored record: what the model got back. params: `{turnId, callId, output}`.
+inline constexpr std::string_view kFunctionCallOutputRecord = "$/functionCallOutput";
 
 class ThreadHistory {
  public:

@@ -5,6 +5,7 @@
 #include "server/threads/live_thread.hpp"
 
 #include "hooks/hook_input.hpp"
+#include "server/threads/turn_state.hpp"
 
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -47,17 +48,7 @@ std::string prompt_text(const std::vector<v2::UserInput>& input) {
 }
 }  // namespace
 
-struct LiveThread::TurnState {
-  v2::Turn turn;
-  bool interrupted = false;
-  std::optional<Reply<v2::TurnInterruptResponse>> interrupt_reply;
-  std::shared_ptr<bool> agent_cancelled = std::make_shared<bool>(false);
-  std::vector<v2::UserInput> input;
-  std::optional<std::string> client_message_id;
-  std::int64_t started_ms = 0;
-  std::size_t conversation_start = 0;
-  std::optional<std::string> last_assistant_message;
-};
+
 
 void LiveThread::start_turn(v2::TurnStartParams params, Reply<v2::TurnStartResponse> reply) {
   if (turn_running_) {
@@ -104,6 +95,7 @@ void LiveThread::interrupt(const std::string& turn_id, Reply<v2::TurnInterruptRe
   active_turn_->interrupted = true;
   active_turn_->interrupt_reply = reply;
   *active_turn_->agent_cancelled = true;
+  if (active_turn_->running_command) active_turn_->running_command->cancel();
   cancel_running_hooks();
 }
 
@@ -146,22 +138,31 @@ asio::awaitable<hooks::HookBatchResult> LiveThread::run_event(TurnState& turn,
   co_return result;
 }
 
-asio::awaitable<bool> LiveThread::sample_reply(TurnState& turn) {
-  v2::AgentMessageItem item{ctx_.ids->next("item"), "", std::nullopt};
-  emit(v2::ItemStartedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms()});
+asio::awaitable<bool> LiveThread::sample_reply(TurnState& turn, std::vector<ToolCall>& calls) {
+  std::optional<v2::AgentMessageItem> item;  // created with the first text
+  auto start_item = [&] {
+    if (item) return;
+    item = v2::AgentMessageItem{ctx_.ids->next("item"), "", std::nullopt};
+    emit(v2::ItemStartedNotification{*item, id_, turn.turn.id, ctx_.clock->now_ms()});
+  };
   SamplingRequest request{history_.model_messages(), turn.conversation_start, turn.agent_cancelled};
   auto result = co_await agent_->sample(std::move(request), [&](const std::string& delta) {
-    item.text += delta;
-    emit(v2::AgentMessageDeltaNotification{id_, turn.turn.id, item.id, delta});
+    start_item();
+    item->text += delta;
+    emit(v2::AgentMessageDeltaNotification{id_, turn.turn.id, item->id, delta});
   });
   if (result.cancelled) co_return false;  // interrupted: the partial message is not completed
   if (result.error) {
     complete_turn(turn, v2::TurnStatus::failed, v2::TurnError{*result.error, std::nullopt});
     co_return false;
   }
-  item.text = result.text;
-  emit(v2::ItemCompletedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms(), std::nullopt});
-  turn.last_assistant_message = item.text;
+  if (!result.text.empty()) {
+    start_item();
+    item->text = result.text;
+    emit(v2::ItemCompletedNotification{*item, id_, turn.turn.id, ctx_.clock->now_ms(), std::nullopt});
+    turn.last_assistant_message = item->text;
+  }
+  calls = std::move(result.tool_calls);
   co_return true;
 }
 
@@ -207,9 +208,18 @@ asio::awaitable<void> LiveThread::run_turn(std::shared_ptr<TurnState> state) {
 
   bool stop_hook_active = false;
   for (int continuation = 0;; ++continuation) {
-    const bool sampled = co_await sample_reply(turn);
+    std::vector<ToolCall> calls;
+    const bool sampled = co_await sample_reply(turn, calls);
     if (turn.interrupted) co_return co_await finish_interrupted(turn);
     if (!sampled) co_return;
+    if (!calls.empty()) {
+      for (const auto& call : calls) {
+        co_await run_tool(turn, call);
+        if (turn.interrupted) co_return co_await finish_interrupted(turn);
+      }
+      --continuation;  // tool rounds are not Stop continuations
+      continue;
+    }
     hooks::HookInvocation invocation{
         HookEventName::stop, std::nullopt,
         hooks::stop_input(context, stop_hook_active, turn.last_assistant_message)};

@@ -1,0 +1,144 @@
+// One tool call of the agent: `exec_command`. PreToolUse hooks may block it (the model gets
+// `Command blocked by PreToolUse hook: <reason>. Command: <cmd>`), rewrite it (`updatedInput`)
+// or add context; the command then runs as a `commandExecution` item with its output streamed
+// as `item/commandExecution/outputDelta`; PostToolUse hooks may replace what the model gets, or
+// add context. Run ids of both events end with `:<call_id>`. hooks-spec.md §5.
+#include "server/threads/turn_state.hpp"
+
+#include "hooks/hook_input.hpp"
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+namespace appserver {
+
+namespace asio = boost::asio;
+using hooks::HookEventName;
+
+namespace {
+/// The tool name hooks see for exec_command, as in Codex.
+constexpr const char* kShellToolName = "Bash";
+constexpr std::int64_t kDefaultCommandTimeoutMs = 60'000;
+constexpr std::size_t kMaxCommandOutputBytes = 1 << 20;
+
+template <class Token>
+auto async_run_command(asio::any_io_executor ex, hooks::CommandSpec spec,
+                       std::shared_ptr<hooks::RunningCommand>& running, Token&& token) {
+  return asio::async_initiate<Token, void(hooks::CommandResult)>(
+      [ex, &running](auto handler, hooks::CommandSpec spec) {
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        running = hooks::run_command(ex, std::move(spec), [shared](hooks::CommandResult result) {
+          (*shared)(std::move(result));
+        });
+      },
+      token, std::move(spec));
+}
+}  // namespace
+
+void LiveThread::record_tool_output(const TurnState& turn, const std::string& call_id,
+                                    const std::string& output) {
+  const protocol::Json params = {{"turnId", turn.turn.id}, {"callId", call_id}, {"output", output}};
+  history_.apply(kFunctionCallOutputRecord, params);
+  log_->append(kFunctionCallOutputRecord, params);
+}
+
+asio::awaitable<void> LiveThread::run_tool(TurnState& turn, const ToolCall& call) {
+  {
+    const protocol::Json params = {
+        {"turnId", turn.turn.id}, {"callId", call.call_id}, {"name", call.name}, {"arguments", call.arguments}};
+    history_.apply(kFunctionCallRecord, params);
+    log_->append(kFunctionCallRecord, params);
+  }
+  const auto cmd_it = call.arguments.find("cmd");
+  if (call.name != "exec_command" || cmd_it == call.arguments.end() || !cmd_it->is_string()) {
+    record_tool_output(turn, call.call_id,
+                       call.name != "exec_command" ? "unknown tool: " + call.name
+                                                   : "exec_command needs a string argument `cmd`");
+    co_return;
+  }
+  std::string command = cmd_it->get<std::string>();
+  const hooks::HookInputContext context = hook_context(turn);
+  const std::string suffix = ":" + call.call_id;
+
+  // PreToolUse: block, rewrite, or add context.
+  {
+    hooks::HookInvocation invocation{
+        HookEventName::preToolUse, std::string(kShellToolName),
+        hooks::pre_tool_use_input(context, kShellToolName, {{"command", command}}, call.call_id), "", suffix};
+    auto result = co_await run_event(turn, std::move(invocation));
+    for (const auto& c : result.contexts) record_developer_message(turn.turn.id, c);
+    if (turn.interrupted) co_return;
+    if (result.should_block) {
+      record_tool_output(turn, call.call_id,
+                         "Command blocked by PreToolUse hook: " + result.block_reason + ". Command: " + command);
+      co_return;
+    }
+    if (result.updated_input) {
+      auto rewritten = result.updated_input->find("command");
+      if (rewritten == result.updated_input->end() || !rewritten->is_string()) {
+        record_tool_output(turn, call.call_id, "hook returned updatedInput without string field `command`");
+        co_return;
+      }
+      spdlog::info("thread {}: PreToolUse rewrote `{}` to `{}`", id_, command, rewritten->get<std::string>());
+      command = rewritten->get<std::string>();
+    }
+  }
+
+  // The command, as a commandExecution item.
+  std::string cwd = settings_.cwd;
+  if (auto w = call.arguments.find("workdir"); w != call.arguments.end() && w->is_string() && !w->empty()) {
+    std::filesystem::path dir(w->get<std::string>());
+    cwd = (dir.is_relative() ? std::filesystem::path(settings_.cwd) / dir : dir).string();
+  }
+  std::int64_t timeout_ms = kDefaultCommandTimeoutMs;
+  if (auto t = call.arguments.find("timeout_ms"); t != call.arguments.end() && t->is_number_integer())
+    timeout_ms = std::max<std::int64_t>(1, t->get<std::int64_t>());
+
+  v2::CommandExecutionItem item;
+  item.id = call.call_id;
+  item.command = command;
+  item.cwd = cwd;
+  item.commandActions = {v2::UnknownCommandAction{command}};
+  emit(v2::ItemStartedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms()});
+
+  std::string aggregated;
+  hooks::CommandSpec spec;
+  spec.command = command;
+  spec.cwd = cwd;
+  spec.timeout = std::chrono::milliseconds(timeout_ms);
+  spec.max_output_bytes = kMaxCommandOutputBytes;
+  spec.on_output = [this, &turn, &aggregated, item_id = item.id](const std::string& chunk) {
+    if (aggregated.size() < kMaxCommandOutputBytes) aggregated += chunk;
+    emit(v2::CommandExecutionOutputDeltaNotification{id_, turn.turn.id, item_id, chunk});
+  };
+  const std::int64_t started_ms = ctx_.clock->now_ms();
+  auto result = co_await async_run_command(strand_, std::move(spec), turn.running_command, asio::use_awaitable);
+  turn.running_command.reset();
+  if (turn.interrupted) co_return;  // as the reference: no item/completed for a killed command
+
+  item.exitCode = result.exit_code ? std::optional<std::int64_t>(*result.exit_code) : std::nullopt;
+  item.status = result.exit_code == std::optional<int>(0) ? v2::CommandExecutionStatus::completed
+                                                          : v2::CommandExecutionStatus::failed;
+  if (result.timed_out) aggregated += "\n[command timed out after " + std::to_string(timeout_ms) + " ms]";
+  if (result.error) aggregated += result.error->empty() ? "" : "\n[" + *result.error + "]";
+  item.aggregatedOutput = aggregated;
+  item.durationMs = ctx_.clock->fixed() ? ctx_.clock->now_ms() - started_ms : result.duration.count();
+  emit(v2::ItemCompletedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms(), std::nullopt});
+
+  // PostToolUse: replace what the model gets, or add context.
+  std::string model_output = aggregated;
+  {
+    hooks::HookInvocation invocation{
+        HookEventName::postToolUse, std::string(kShellToolName),
+        hooks::post_tool_use_input(context, kShellToolName, {{"command", command}}, aggregated, call.call_id), "",
+        suffix};
+    auto post = co_await run_event(turn, std::move(invocation));
+    for (const auto& c : post.contexts) record_developer_message(turn.turn.id, c);
+    if (turn.interrupted) co_return;
+    if (post.should_block) model_output = post.block_reason;
+  }
+  record_tool_output(turn, call.call_id, model_output);
+}
+
+}  // namespace appserver

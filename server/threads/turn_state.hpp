@@ -1,0 +1,27 @@
+// The state of the running turn, shared by turn_runner.cpp and tool_runner.cpp. Touched only on
+// the thread's strand.
+#pragma once
+
+#include "server/threads/live_thread.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace appserver {
+
+struct LiveThread::TurnState {
+  v2::Turn turn;
+  std::shared_ptr<hooks::RunningCommand> running_command;  // the tool command, while it runs
+  bool interrupted = false;
+  std::optional<Reply<v2::TurnInterruptResponse>> interrupt_reply;
+  std::shared_ptr<bool> agent_cancelled = std::make_shared<bool>(false);
+  std::vector<v2::UserInput> input;
+  std::optional<std::string> client_message_id;
+  std::int64_t started_ms = 0;
+  std::size_t conversation_start = 0;
+  std::optional<std::string> last_assistant_message;
+};
+
+}  // namespace appserver

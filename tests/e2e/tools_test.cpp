@@ -1,0 +1,166 @@
+// End-to-end: the exec_command tool (the built-in agent runs `!` lines) and tool hooks.
+#include "daemon_process.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace e2e;
+
+namespace {
+std::string hooks_json(const std::string& pre, const std::string& post = "") {
+  std::string out = R"({"hooks":{)";
+  if (!pre.empty())
+    out += R"("PreToolUse":[{"matcher":"Bash","hooks":[{"type":"command","command":)" + Json(pre).dump() + "}]}]";
+  if (!post.empty())
+    out += std::string(pre.empty() ? "" : ",") + R"("PostToolUse":[{"matcher":"Bash","hooks":[{"type":"command","command":)" +
+           Json(post).dump() + "}]}]";
+  return out + "}}";
+}
+
+Json last_agent_text(const std::vector<Json>& messages) {
+  Json text;
+  for (const auto& n : find_all(messages, "item/completed"))
+    if (n["item"]["type"] == "agentMessage") text = n["item"]["text"];
+  return text;
+}
+
+std::vector<Json> items_of_type(const std::vector<Json>& messages, const std::string& type) {
+  std::vector<Json> out;
+  for (const auto& n : find_all(messages, "item/completed"))
+    if (n["item"]["type"] == type) out.push_back(n["item"]);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("a ! line runs as a commandExecution item; tool hooks see it; the agent gets the output", "[e2e][tools]") {
+  TempHome home;
+  const auto pre_log = home.root / "pre.jsonl", post_log = home.root / "post.jsonl";
+  home.write_hooks(hooks_json("cat >> " + pre_log.string() + "; echo >> " + pre_log.string(),
+                              "cat >> " + post_log.string() + "; echo >> " + post_log.string()));
+  Daemon daemon(home);
+  daemon.initialize();
+  const std::string thread = start_thread(daemon, home);
+  auto messages = run_turn(daemon, thread, "please check\n!echo hello");
+
+  auto commands = items_of_type(messages, "commandExecution");
+  REQUIRE(commands.size() == 1);
+  CHECK(commands[0] == Json{{"type", "commandExecution"}, {"id", "call_1"}, {"command", "echo hello"},
+                            {"cwd", home.workspace.string()}, {"processId", nullptr}, {"source", "agent"},
+                            {"status", "completed"}, {"commandActions", {{{"type", "unknown"}, {"command", "echo hello"}}}},
+                            {"aggregatedOutput", "hello\n"}, {"exitCode", 0}, {"durationMs", commands[0]["durationMs"]}});
+  std::string streamed;
+  for (const auto& d : find_all(messages, "item/commandExecution/outputDelta")) streamed += d["delta"];
+  CHECK(streamed == "hello\n");
+  CHECK(last_agent_text(messages) == "I ran `echo hello`; it returned:\nhello\nYou said: \"please check\n!echo hello\"\n"
+                                     "No hook context reached me in this turn.");
+  const std::string source = (home.home / "hooks.json").string();
+  std::vector<std::string> ids;
+  const Json completed = find(messages, "turn/completed");  // keep it alive for the loop
+  for (const auto& run : completed["turn"]["hookRuns"]) ids.push_back(run["id"]);
+  CHECK(ids == std::vector<std::string>{"pre-tool-use:0:" + source + ":call_1", "post-tool-use:1:" + source + ":call_1"});
+
+  std::ifstream pre(pre_log), post(post_log);
+  std::string pre_line, post_line;
+  std::getline(pre, pre_line);
+  std::getline(post, post_line);
+  Json pre_input = Json::parse(pre_line), post_input = Json::parse(post_line);
+  CHECK(pre_input["hook_event_name"] == "PreToolUse");
+  CHECK(pre_input["tool_name"] == "Bash");
+  CHECK(pre_input["tool_input"] == Json{{"command", "echo hello"}});
+  CHECK(pre_input["tool_use_id"] == "call_1");
+  CHECK(post_input["tool_response"] == "hello\n");
+  CHECK(pre_line.find(R"("tool_name":"Bash","tool_input":{"command":"echo hello"},"tool_use_id":"call_1"})") != std::string::npos);
+  CHECK(daemon.close() == 0);
+}
+
+TEST_CASE("PreToolUse deny, legacy block and exit 2 keep the command from running", "[e2e][tools]") {
+  struct Case {
+    const char* name;
+    std::string hook;
+    const char* reason;
+  };
+  const Case cases[] = {
+      {"deny", R"(cat >/dev/null; echo '{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"deny","permissionDecisionReason":"no touching"}}')", "no touching"},
+      {"legacy block", R"(cat >/dev/null; echo '{"decision":"block","reason":"legacy says no"}')", "legacy says no"},
+      {"exit 2", "cat >/dev/null; echo 'exit two says no' >&2; exit 2", "exit two says no"},
+  };
+  for (const auto& c : cases) {
+    DYNAMIC_SECTION(c.name) {
+      TempHome home;
+      home.write_hooks(hooks_json(c.hook));
+      Daemon daemon(home);
+      daemon.initialize();
+      const std::string thread = start_thread(daemon, home);
+      const auto marker = home.workspace / "touched";
+      auto messages = run_turn(daemon, thread, "!touch " + marker.string());
+      CHECK(items_of_type(messages, "commandExecution").empty());
+      CHECK_FALSE(std::filesystem::exists(marker));
+      Json run = find(messages, "hook/completed")["run"];
+      CHECK(run["status"] == "blocked");
+      CHECK(run["entries"] == Json{{{"kind", "feedback"}, {"text", c.reason}}});
+      CHECK(last_agent_text(messages).get<std::string>().rfind(
+                "I ran `touch " + marker.string() + "`; it returned:\nCommand blocked by PreToolUse hook: " +
+                    c.reason + ". Command: touch " + marker.string() + "\n",
+                0) == 0);
+      CHECK(daemon.close() == 0);
+    }
+  }
+}
+
+TEST_CASE("PreToolUse allow + updatedInput rewrites the command; context reaches the agent", "[e2e][tools]") {
+  TempHome home;
+  home.write_hooks(hooks_json(
+      R"(cat >/dev/null; echo '{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"allow","updatedInput":{"command":"echo rewritten"},"additionalContext":"pre context"}}')",
+      R"(cat >/dev/null; echo '{"hookSpecificOutput":{"hookEventName":"PostToolUse","additionalContext":"post context"}}')"));
+  Daemon daemon(home);
+  daemon.initialize();
+  const std::string thread = start_thread(daemon, home);
+  auto messages = run_turn(daemon, thread, "!echo original");
+  auto commands = items_of_type(messages, "commandExecution");
+  REQUIRE(commands.size() == 1);
+  CHECK(commands[0]["command"] == "echo rewritten");
+  CHECK(commands[0]["aggregatedOutput"] == "rewritten\n");
+  CHECK(last_agent_text(messages) == "I ran `echo original`; it returned:\nrewritten\nYou said: \"!echo original\"\n"
+                                     "Hook context I received (2):\n- pre context\n- post context");
+  CHECK(daemon.close() == 0);
+}
+
+TEST_CASE("PostToolUse block replaces what the model gets; the command already ran", "[e2e][tools]") {
+  TempHome home;
+  home.write_hooks(hooks_json("", R"(cat >/dev/null; echo '{"decision":"block","reason":"output withheld by policy"}')"));
+  Daemon daemon(home);
+  daemon.initialize();
+  const std::string thread = start_thread(daemon, home);
+  auto messages = run_turn(daemon, thread, "!echo secret");
+  auto commands = items_of_type(messages, "commandExecution");
+  REQUIRE(commands.size() == 1);
+  CHECK(commands[0]["aggregatedOutput"] == "secret\n");  // the user sees what ran
+  CHECK(find(messages, "hook/completed")["run"]["status"] == "blocked");
+  CHECK(last_agent_text(messages).get<std::string>().rfind(
+            "I ran `echo secret`; it returned:\noutput withheld by policy\n", 0) == 0);
+  CHECK(daemon.close() == 0);
+}
+
+TEST_CASE("interrupting a turn kills a running command's process group", "[e2e][tools]") {
+  TempHome home;
+  Daemon daemon(home);
+  daemon.initialize();
+  const std::string thread = start_thread(daemon, home);
+  Json started = daemon.request("turn/start", {{"threadId", thread}, {"input", {{{"type", "text"}, {"text", "!sleep 30 & sleep 30"}}}}});
+  const std::string turn = started["result"]["turn"]["id"];
+  for (bool running = false; !running;) {
+    Json m = daemon.next();
+    running = m.value("method", "") == "item/started" && m["params"]["item"]["type"] == "commandExecution";
+  }
+  const auto before = std::chrono::steady_clock::now();
+  Json response = daemon.request("turn/interrupt", {{"threadId", thread}, {"turnId", turn}});
+  CHECK(response["result"] == Json::object());
+  auto rest = daemon.until("turn/completed");
+  CHECK(std::chrono::steady_clock::now() - before < 3s);
+  CHECK(items_of_type(daemon.notifications, "commandExecution").empty());
+  CHECK(items_of_type(rest, "commandExecution").empty());
+  CHECK(rest.back()["params"]["turn"]["status"] == "interrupted");
+  CHECK(daemon.close() == 0);
+}
