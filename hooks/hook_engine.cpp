@@ -91,6 +91,17 @@ HookBatchResult aggregate(HookEventName event, std::vector<HookRunResult> runs) 
       if (!any_blocked && rewrite) batch.updated_input = rewrite->outcome.updated_input;
       break;
     }
+    case HookEventName::permissionRequest:
+      for (const auto& run : runs) {
+        if (run.outcome.verdict == std::optional<std::string>("deny")) {
+          batch.verdict = "deny";
+          batch.block_reason = run.outcome.reason;
+          break;
+        }
+        if (run.outcome.verdict) batch.verdict = "allow";
+      }
+      batch.should_block = batch.verdict == std::optional<std::string>("deny");
+      break;
     case HookEventName::postToolUse:
       batch.should_block = any_blocked;
       for (const auto& run : runs)

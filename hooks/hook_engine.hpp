@@ -68,6 +68,9 @@ struct HookBatchResult {
   /// PreToolUse: the first blocking reason; PostToolUse: every block/stop feedback joined by a
   /// blank line (what the model gets instead of the tool output).
   std::string block_reason;
+  /// PermissionRequest: "deny" if any handler denied (the first one's message is
+  /// block_reason), else "allow" if any allowed, else none.
+  std::optional<std::string> verdict;
   /// PreToolUse: the rewrite from the handler that finished last, only if nothing blocked.
   std::optional<nlohmann::json> updated_input;
 };

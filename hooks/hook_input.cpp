@@ -75,6 +75,14 @@ std::string pre_tool_use_input(const HookInputContext& c, const std::string& too
   return dump(j);
 }
 
+std::string permission_request_input(const HookInputContext& c, const std::string& tool_name,
+                                     const nlohmann::json& tool_input) {
+  Ordered j = tool_base(c, "PermissionRequest");
+  j["tool_name"] = tool_name;
+  j["tool_input"] = Ordered::parse(tool_input.dump());
+  return dump(j);
+}
+
 std::string post_tool_use_input(const HookInputContext& c, const std::string& tool_name,
                                 const nlohmann::json& tool_input, const nlohmann::json& tool_response,
                                 const std::string& tool_use_id) {

@@ -31,6 +31,9 @@ std::string stop_input(const HookInputContext& c, bool stop_hook_active,
 /// PreToolUse: `tool_name` "Bash" for exec_command, `tool_input` {"command": …}.
 std::string pre_tool_use_input(const HookInputContext& c, const std::string& tool_name,
                                const nlohmann::json& tool_input, const std::string& tool_use_id);
+/// PermissionRequest: as PreToolUse without `tool_use_id`.
+std::string permission_request_input(const HookInputContext& c, const std::string& tool_name,
+                                     const nlohmann::json& tool_input);
 /// PostToolUse: as PreToolUse plus `tool_response` (the command's output for Bash).
 std::string post_tool_use_input(const HookInputContext& c, const std::string& tool_name,
                                 const nlohmann::json& tool_input, const nlohmann::json& tool_response,

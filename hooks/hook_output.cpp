@@ -53,6 +53,10 @@ EventWords words_for(HookEventName event) {
               "PreToolUse hook exited with code 2 but did not write a blocking reason to stderr", false,
               false, nullptr, {"decision", "reason"},
               {"permissionDecision", "permissionDecisionReason", "updatedInput", "additionalContext"}};
+    case E::permissionRequest:
+      return {"hook returned invalid permission-request JSON output",
+              "PermissionRequest hook exited with code 2 but did not write a denial reason to stderr", false,
+              false, nullptr, {}, {"decision"}};
     case E::postToolUse:
       return {"hook returned invalid post-tool-use JSON output",
               "PostToolUse hook exited with code 2 but did not write feedback to stderr", false, false,
@@ -114,6 +118,23 @@ bool valid_shape(HookEventName event, const Json& out, const EventWords& words) 
       for (std::string_view field : words.specific) known = known || key == field;
       if (!known) return false;
       if (key == "updatedInput" || key == "updatedMCPToolOutput") continue;  // any JSON
+      if (key == "decision" && event == HookEventName::permissionRequest) {
+        if (value.is_null()) continue;
+        if (!value.is_object()) return false;
+        for (const auto& [k, v] : value.items()) {
+          if (k == "behavior") {
+            if (v != "allow" && v != "deny") return false;
+          } else if (k == "message") {
+            if (!v.is_string() && !v.is_null()) return false;
+          } else if (k == "interrupt") {
+            if (!v.is_boolean() && !v.is_null()) return false;
+          } else if (k != "updatedInput" && k != "updatedPermissions") {
+            return false;
+          }
+        }
+        if (!value.contains("behavior")) return false;
+        continue;
+      }
       if (!(value.is_string() || value.is_null())) return false;
       if (key == "permissionDecision" && value.is_string() && value != "allow" && value != "deny" &&
           value != "ask")
@@ -236,6 +257,41 @@ HookRunOutcome interpret_json(HookEventName event, const Json& out, const EventW
       }
       return outcome;
     }
+    case HookEventName::permissionRequest: {
+      auto fail_with = [&](const char* text) {
+        HookRunOutcome f = failed(text);
+        if (system_message) f.entries.insert(f.entries.begin(), {HookOutputEntryKind::warning, *system_message});
+        return f;
+      };
+      if (stop) return fail_with("PermissionRequest hook returned unsupported continue:false");
+      if (out.contains("stopReason") && !out["stopReason"].is_null())
+        return fail_with("PermissionRequest hook returned unsupported stopReason");
+      if (out.value("suppressOutput", false)) return fail_with("PermissionRequest hook returned unsupported suppressOutput");
+      const Json specific = out.value("hookSpecificOutput", Json::object());
+      const Json decision = specific.value("decision", Json());
+      add_common(false);
+      if (decision.is_object()) {
+        if (decision.contains("updatedInput") && !decision["updatedInput"].is_null())
+          return fail_with("PermissionRequest hook returned unsupported updatedInput");
+        if (decision.contains("updatedPermissions") && !decision["updatedPermissions"].is_null())
+          return fail_with("PermissionRequest hook returned unsupported updatedPermissions");
+        if (decision.value("interrupt", false)) return fail_with("PermissionRequest hook returned unsupported interrupt:true");
+        if (decision["behavior"] == "allow") {
+          outcome.verdict = "allow";
+        } else {
+          std::string message = decision.contains("message") && decision["message"].is_string()
+                                    ? trim_copy(decision["message"].get<std::string>())
+                                    : "";
+          if (message.empty()) message = "PermissionRequest hook denied approval";
+          outcome.verdict = "deny";
+          outcome.status = HookRunStatus::blocked;
+          outcome.should_block = true;
+          outcome.reason = message;
+          outcome.entries.push_back({HookOutputEntryKind::feedback, message});
+        }
+      }
+      return outcome;
+    }
     case HookEventName::postToolUse: {
       const Json specific = out.value("hookSpecificOutput", Json::object());
       if (stop) {  // checked first: the output is replaced, the turn goes on
@@ -312,6 +368,7 @@ HookRunOutcome interpret_command_result(HookEventName event, const CommandResult
     outcome.status = HookRunStatus::blocked;
     outcome.should_block = true;
     outcome.should_stop = event == HookEventName::userPromptSubmit;
+    if (event == HookEventName::permissionRequest) outcome.verdict = "deny";
     outcome.reason = reason;
     outcome.entries.push_back({HookOutputEntryKind::feedback, reason});
     return outcome;

@@ -2,7 +2,8 @@
 // the Codex 0.169 contract (hooks-spec.md §4): status, the entries clients see, and the effect
 // on the turn (context for the agent, block, stop, continuation). Pure; safe from any thread.
 //
-// Implemented events: SessionStart, UserPromptSubmit, PreToolUse, PostToolUse, Stop, Interrupt.
+// Implemented events: SessionStart, UserPromptSubmit, PreToolUse, PermissionRequest, PostToolUse,
+// Stop, Interrupt.
 // Others are parsed with the
 // universal fields only until their firing points exist.
 #pragma once
@@ -31,6 +32,7 @@ struct HookRunOutcome {
   bool should_block = false;             // a blocking decision
   std::string reason;                    // block reason / continuation prompt (trimmed)
   std::optional<nlohmann::json> updated_input;  // PreToolUse allow + updatedInput
+  std::optional<std::string> verdict;           // PermissionRequest: "allow" | "deny"
 };
 
 /// Interprets the result of a command run for `event`. `timeout_sec` (SECONDS) is only used

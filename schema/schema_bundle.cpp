@@ -24,6 +24,7 @@ const std::vector<MethodInfo>& method_table() {
   rows.push_back({K::client_notification, wire, #Params, "", false});
 #define NOTIFICATION(Name, wire, Params, history) \
   rows.push_back({K::notification, wire, #Params, "", std::string_view(#history) == "stored"});
+#define SERVER_REQUEST(Name, wire, Params, Result) rows.push_back({K::server_request, wire, #Params, #Result, false});
 #include "protocol/methods.def"
     return rows;
   }();
@@ -45,6 +46,9 @@ const std::map<std::string, Json>& documents() {
   out[#Params] = protocol::schema_document<v2::Params>(#Params);
 #define NOTIFICATION(Name, wire, Params, history) \
   out[#Params] = protocol::schema_document<v2::Params>(#Params);
+#define SERVER_REQUEST(Name, wire, Params, Result)                         \
+  out[#Params] = protocol::schema_document<v2::Params>(#Params);            \
+  out[#Result] = protocol::schema_document<v2::Result>(#Result);
 #include "protocol/methods.def"
     return out;
   }();
@@ -77,6 +81,9 @@ Json bundle() {
   builder.schema<v2::Result>();
 #define CLIENT_NOTIFICATION(handler, wire, Params) builder.schema<v2::Params>();
 #define NOTIFICATION(Name, wire, Params, history) builder.schema<v2::Params>();
+#define SERVER_REQUEST(Name, wire, Params, Result) \
+  builder.schema<v2::Params>();                     \
+  builder.schema<v2::Result>();
 #include "protocol/methods.def"
   Json definitions = builder.definitions();
   // Result types are not referenced by the envelopes; make sure each is present by name.
@@ -90,6 +97,7 @@ Json bundle() {
   definitions["ClientRequest"] = envelope_union(MethodInfo::Kind::request, true);
   definitions["ClientNotification"] = envelope_union(MethodInfo::Kind::client_notification, false);
   definitions["ServerNotification"] = envelope_union(MethodInfo::Kind::notification, false);
+  definitions["ServerRequest"] = envelope_union(MethodInfo::Kind::server_request, true);
   return Json{{"$schema", protocol::kDraft07},
               {"title", "AppServerProtocolV2"},
               {"description",
@@ -122,6 +130,10 @@ std::string generate_methods_doc() {
   for (const auto& row : method_table())
     if (row.kind == MethodInfo::Kind::client_notification)
       out << "| `" << row.method << "` | `" << row.params_type << "` |\n";
+  out << "\n## Requests (server → client)\n\n| method | params | result |\n| --- | --- | --- |\n";
+  for (const auto& row : method_table())
+    if (row.kind == MethodInfo::Kind::server_request)
+      out << "| `" << row.method << "` | `" << row.params_type << "` | `" << row.result_type << "` |\n";
   out << "\n## Notifications (server → client)\n\n| method | params | stored in thread history |\n"
       << "| --- | --- | --- |\n";
   for (const auto& row : method_table())

@@ -15,7 +15,7 @@ using Json = nlohmann::json;
 
 /// One row of methods.def.
 struct MethodInfo {
-  enum class Kind { request, client_notification, notification };
+  enum class Kind { request, client_notification, notification, server_request };
   Kind kind;
   std::string method;       // wire name, e.g. "turn/start"
   std::string params_type;  // e.g. "TurnStartParams"

@@ -106,6 +106,9 @@ SchemaValidator::SchemaValidator() {
       case MethodInfo::Kind::notification:
         notification_type_[row.method] = row.params_type;
         break;
+      case MethodInfo::Kind::server_request:
+        params_type_[row.method] = row.params_type;  // validated like request params
+        break;
     }
   }
 }

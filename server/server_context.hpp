@@ -4,6 +4,7 @@
 
 #include "server/agent/agent.hpp"
 #include "server/rpc/outgoing.hpp"
+#include "server/rpc/pending_requests.hpp"
 #include "server/support/clock.hpp"
 #include "server/support/recorder.hpp"
 #include "server/threads/thread_registry.hpp"
@@ -51,6 +52,7 @@ struct ServerContext {
   std::function<std::shared_ptr<Agent>()> make_agent;
   std::unique_ptr<Recorder> recorder;  // null unless --record
   std::atomic<std::uint64_t> next_connection_id{1};  // 0 is stdio
+  PendingRequests pending;                           // server → client requests
   /// Called (on a thread strand) whenever a thread finishes a turn; used to drain at shutdown.
   std::function<void()> on_thread_idle = [] {};
 };

@@ -146,4 +146,34 @@ struct CommandExecutionOutputDeltaNotification {
 };
 PROTOCOL_STRUCT(CommandExecutionOutputDeltaNotification, (threadId, turnId, itemId, delta))
 
+/// Server → client request `item/commandExecution/requestApproval`: may the agent run this
+/// command? Sent when the approval policy asks and no PermissionRequest hook decided.
+struct CommandExecutionRequestApprovalParams {
+  std::string threadId;
+  std::string turnId;
+  std::string itemId;
+  std::int64_t startedAtMs = 0;
+  std::optional<std::string> command;
+  std::optional<std::string> cwd;
+  std::optional<std::vector<CommandAction>> commandActions;
+  std::optional<std::string> reason;
+};
+PROTOCOL_STRUCT(CommandExecutionRequestApprovalParams,
+                (threadId, turnId, itemId, startedAtMs, command, cwd, commandActions, reason))
+
+/// The client's answer. `decision`: "accept" | "acceptForSession" | "decline" | "cancel", or
+/// `{"acceptWithExecpolicyAmendment": {…}}` (treated as accept).
+struct CommandExecutionRequestApprovalResponse {
+  Json decision;
+};
+PROTOCOL_STRUCT(CommandExecutionRequestApprovalResponse, (decision))
+
+/// `serverRequest/resolved`: a server request was answered (or withdrawn); `requestId` is the
+/// id the request carried.
+struct ServerRequestResolvedNotification {
+  std::string threadId;
+  Json requestId;
+};
+PROTOCOL_STRUCT(ServerRequestResolvedNotification, (threadId, requestId))
+
 }  // namespace appserver::protocol::v2

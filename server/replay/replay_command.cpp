@@ -333,6 +333,9 @@ class Runner {
     if (message.contains("method") && !message.contains("id")) {
       what = "notification " + message["method"].get<std::string>();
       failure = validator().validate_notification(message["method"].get<std::string>(), message["params"]);
+    } else if (message.contains("method")) {
+      what = "server request " + message["method"].get<std::string>();
+      failure = validator().validate_request_params(message["method"].get<std::string>(), message["params"]);
     } else if (message.contains("result") && methods_.count(message["id"].dump())) {
       const std::string& method = methods_.at(message["id"].dump());
       what = "result of " + method;

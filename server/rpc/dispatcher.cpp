@@ -60,8 +60,10 @@ void Dispatcher::on_message(const ConnectionPtr& connection, std::string_view te
     return;
   }
   if (auto* response = std::get_if<protocol::IncomingResponse>(&message)) {
-    spdlog::warn("{}: ignoring response to unknown server request {}", connection->describe(),
-                 response->id.dump());
+    spdlog::debug("<-- response({})", response->id.dump());
+    if (!ctx_.pending.resolve(connection->id(), *response))
+      spdlog::warn("{}: ignoring response to unknown server request {}", connection->describe(),
+                   response->id.dump());
     return;
   }
 

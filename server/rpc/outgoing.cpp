@@ -34,6 +34,14 @@ void Outgoing::reply_error(const ConnectionPtr& connection, const protocol::Requ
   connection->send(std::make_shared<const std::string>(protocol::make_error(id, error)));
 }
 
+void Outgoing::request(const ConnectionPtr& connection, std::int64_t id, std::string_view method,
+                       const protocol::Json& params) const {
+  if (policy_.validate_all)
+    report("server request", method, validator_.validate_request_params(method, params), params);
+  spdlog::debug("--> request {}({})", method, id);
+  connection->send(std::make_shared<const std::string>(protocol::make_request(id, method, params)));
+}
+
 std::shared_ptr<const std::string> Outgoing::serialise(std::string_view method,
                                                        const protocol::Json& params) const {
   if (policy_.validate_all || method == "hook/started" || method == "hook/completed")

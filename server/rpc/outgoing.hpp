@@ -54,6 +54,10 @@ class Outgoing {
     deliver({connection}, method, serialise(method, protocol::encode(params)));
   }
 
+  /// Sends a server → client request `{"id", "method", "params"}`.
+  void request(const ConnectionPtr& connection, std::int64_t id, std::string_view method,
+               const protocol::Json& params) const;
+
   /// Number of messages that failed schema validation so far.
   std::uint64_t schema_failures() const { return schema_failures_.load(); }
 

@@ -90,6 +90,10 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   /// (tool_runner.cpp).
   boost::asio::awaitable<void> run_tool(TurnState& turn, const ToolCall& call);
   void record_tool_output(const TurnState& turn, const std::string& call_id, const std::string& output);
+  /// Asks every subscribed client `item/commandExecution/requestApproval`; the first answer
+  /// wins ("accept", "decline" or "cancel"; an interrupt answers "cancel").
+  boost::asio::awaitable<std::string> request_approval(TurnState& turn, const v2::CommandExecutionItem& item);
+  bool approval_required() const;
   boost::asio::awaitable<void> finish_interrupted(TurnState& turn);
   void complete_turn(TurnState& turn, v2::TurnStatus status, std::optional<v2::TurnError> error);
   hooks::HookInputContext hook_context(const TurnState& turn) const;

@@ -36,6 +36,59 @@ auto async_run_command(asio::any_io_executor ex, hooks::CommandSpec spec,
 }
 }  // namespace
 
+bool LiveThread::approval_required() const {
+  return !(settings_.approval_policy.is_string() && settings_.approval_policy == "never");
+}
+
+asio::awaitable<std::string> LiveThread::request_approval(TurnState& turn, const v2::CommandExecutionItem& item) {
+  const std::int64_t request_id = ctx_.pending.next_id();
+  std::vector<ConnectionPtr> clients;
+  for (const auto& weak : subscribers_)
+    if (auto c = weak.lock()) clients.push_back(c);
+  if (clients.empty()) {
+    spdlog::warn("thread {}: no client to ask for approval of `{}`; declining", id_, item.command);
+    co_return "decline";
+  }
+  v2::CommandExecutionRequestApprovalParams params{id_, turn.turn.id, item.id, ctx_.clock->now_ms(),
+                                                   item.command, item.cwd, item.commandActions, std::nullopt};
+  const protocol::Json json = protocol::encode(params);
+  std::string decision = co_await asio::async_initiate<decltype(asio::use_awaitable), void(std::string)>(
+      [&](auto handler) {
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        auto done = std::make_shared<bool>(false);
+        // Resume the coroutine from the strand's queue, never from inside the caller (the
+        // caller may be this very std::function, which the coroutine then clears).
+        turn.resolve_approval = [shared, done, strand = strand_](std::string answer) {
+          if (std::exchange(*done, true)) return;
+          boost::asio::post(strand, [shared, answer = std::move(answer)]() mutable { (*shared)(std::move(answer)); });
+        };
+        auto self = shared_from_this();
+        TurnState* state = &turn;
+        for (const auto& client : clients) {
+          ctx_.pending.add(client->id(), request_id,
+                           [self, state, done](const protocol::Json& result, const protocol::RpcError* error) {
+                             std::string answer = "decline";
+                             if (!error && result.is_object()) {
+                               const auto& d = result.value("decision", protocol::Json());
+                               if (d.is_string()) answer = d.get<std::string>();
+                               else if (d.is_object() && d.contains("acceptWithExecpolicyAmendment")) answer = "accept";
+                             }
+                             boost::asio::post(self->strand_, [self, state, done, answer] {
+                               if (!*done && self->active_turn_.get() == state && state->resolve_approval)
+                                 state->resolve_approval(answer);
+                             });
+                           });
+          ctx_.outgoing.request(client, request_id, "item/commandExecution/requestApproval", json);
+        }
+      },
+      asio::use_awaitable);
+  turn.resolve_approval = nullptr;
+  ctx_.pending.withdraw(request_id);
+  emit(v2::ServerRequestResolvedNotification{id_, request_id});
+  if (decision == "acceptForSession") decision = "accept";
+  co_return decision;
+}
+
 void LiveThread::record_tool_output(const TurnState& turn, const std::string& call_id,
                                     const std::string& output) {
   const protocol::Json params = {{"turnId", turn.turn.id}, {"callId", call_id}, {"output", output}};
@@ -100,7 +153,38 @@ asio::awaitable<void> LiveThread::run_tool(TurnState& turn, const ToolCall& call
   item.command = command;
   item.cwd = cwd;
   item.commandActions = {v2::UnknownCommandAction{command}};
-  emit(v2::ItemStartedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms()});
+
+  // Approval: PermissionRequest hooks decide first; without a verdict, ask the client.
+  bool started = false;
+  if (approval_required()) {
+    hooks::HookInvocation invocation{
+        HookEventName::permissionRequest, std::string(kShellToolName),
+        hooks::permission_request_input(context, kShellToolName, {{"command", command}}), "", suffix};
+    auto verdict = co_await run_event(turn, std::move(invocation));
+    if (turn.interrupted) co_return;
+    if (verdict.verdict == std::optional<std::string>("deny")) {
+      record_tool_output(turn, call.call_id,
+                         "exec_command failed: CreateProcess { message: \"Rejected(\\\"" + verdict.block_reason +
+                             "\\\")\" }");
+      co_return;
+    }
+    if (!verdict.verdict) {
+      emit(v2::ItemStartedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms()});
+      started = true;
+      emit(v2::ThreadStatusChangedNotification{id_, v2::ThreadStatusActive{{v2::ThreadActiveFlag::waitingOnApproval}}});
+      const std::string decision = co_await request_approval(turn, item);
+      if (turn.interrupted) co_return;
+      emit(v2::ThreadStatusChangedNotification{id_, v2::ThreadStatusActive{}});
+      if (decision != "accept") {
+        item.status = v2::CommandExecutionStatus::declined;
+        emit(v2::ItemCompletedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms(), std::nullopt});
+        record_tool_output(turn, call.call_id, "The user declined to run this command: " + command);
+        if (decision == "cancel") turn.interrupted = true;  // cancel stops the turn
+        co_return;
+      }
+    }
+  }
+  if (!started) emit(v2::ItemStartedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms()});
 
   std::string aggregated;
   hooks::CommandSpec spec;

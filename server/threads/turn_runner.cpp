@@ -65,6 +65,8 @@ void LiveThread::start_turn(v2::TurnStartParams params, Reply<v2::TurnStartRespo
   state->turn.itemsView = v2::TurnItemsView::notLoaded;
   state->turn.status = v2::TurnStatus::inProgress;
   state->input = std::move(params.input);
+  if (params.approvalPolicy && !params.approvalPolicy->is_null())
+    settings_.approval_policy = *params.approvalPolicy;  // applies to this and later turns
   state->client_message_id = params.clientUserMessageId;
   turn_running_ = true;
   active_turn_ = state;
@@ -96,6 +98,7 @@ void LiveThread::interrupt(const std::string& turn_id, Reply<v2::TurnInterruptRe
   active_turn_->interrupt_reply = reply;
   *active_turn_->agent_cancelled = true;
   if (active_turn_->running_command) active_turn_->running_command->cancel();
+  if (active_turn_->resolve_approval) active_turn_->resolve_approval("cancel");
   cancel_running_hooks();
 }
 

@@ -4,6 +4,7 @@
 
 #include "server/threads/live_thread.hpp"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@ namespace appserver {
 struct LiveThread::TurnState {
   v2::Turn turn;
   std::shared_ptr<hooks::RunningCommand> running_command;  // the tool command, while it runs
+  std::function<void(std::string)> resolve_approval;       // while waiting for a client's decision
   bool interrupted = false;
   std::optional<Reply<v2::TurnInterruptResponse>> interrupt_reply;
   std::shared_ptr<bool> agent_cancelled = std::make_shared<bool>(false);

@@ -34,6 +34,7 @@ const appserver::schema::SchemaValidator& validator() {
 void check_against_schema(const std::string& kind, const std::string& method, const Json& message) {
   std::optional<appserver::schema::SchemaFailure> failure;
   if (kind == "notification") failure = validator().validate_notification(method, message["params"]);
+  else if (kind == "server request") failure = validator().validate_request_params(method, message["params"]);
   else if (kind == "result") failure = validator().validate_result(method, message["result"]);
   if (failure)
     FAIL_CHECK("schema violation in " << kind << " " << method << " at " << failure->pointer << ": "
@@ -89,7 +90,8 @@ Json Peer::next(std::chrono::milliseconds timeout) {
   if (!line) FAIL("app-server closed the connection");
   Json message = Json::parse(*line);
   received.push_back(message);
-  if (message.contains("method")) check_against_schema("notification", message["method"], message);
+  if (message.contains("method"))
+    check_against_schema(message.contains("id") ? "server request" : "notification", message["method"], message);
   return message;
 }
 

@@ -164,3 +164,83 @@ TEST_CASE("interrupting a turn kills a running command's process group", "[e2e][
   CHECK(rest.back()["params"]["turn"]["status"] == "interrupted");
   CHECK(daemon.close() == 0);
 }
+
+namespace {
+/// Starts a turn running `!<command>` with approval policy "untrusted"; returns the turn id.
+std::string start_tool_turn(Daemon& daemon, const std::string& thread, const std::string& command) {
+  Json started = daemon.request("turn/start", {{"threadId", thread},
+                                               {"approvalPolicy", "untrusted"},
+                                               {"input", {{{"type", "text"}, {"text", "!" + command}}}}});
+  return started["result"]["turn"]["id"];
+}
+}  // namespace
+
+TEST_CASE("with approvals on, the client is asked; accept runs the command, decline does not", "[e2e][tools]") {
+  TempHome home;
+  Daemon daemon(home);
+  daemon.initialize();
+  const std::string thread = start_thread(daemon, home);
+  const auto marker = home.workspace / "approved";
+  for (const std::string decision : {"decline", "accept"}) {
+    DYNAMIC_SECTION(decision) {
+      start_tool_turn(daemon, thread, "touch " + marker.string());
+      Json request;
+      std::vector<Json> before;
+      while (true) {
+        Json m = daemon.next();
+        if (m.contains("id") && m.contains("method")) {
+          request = m;
+          break;
+        }
+        before.push_back(m);
+      }
+      CHECK(request["method"] == "item/commandExecution/requestApproval");
+      CHECK(request["params"]["itemId"] == "call_1");
+      CHECK(request["params"]["command"] == "touch " + marker.string());
+      CHECK(before.back()["params"]["status"] == Json::parse(R"({"type":"active","activeFlags":["waitingOnApproval"]})"));
+      daemon.send(Json{{"id", request["id"]}, {"result", {{"decision", decision}}}});
+      auto rest = daemon.until("turn/completed");
+      CHECK(find(rest, "serverRequest/resolved") == Json{{"threadId", thread}, {"requestId", request["id"]}});
+      Json item = find_all(rest, "item/completed")[0]["item"];
+      CHECK(item["status"] == (decision == "accept" ? "completed" : "declined"));
+      CHECK(std::filesystem::exists(marker) == (decision == "accept"));
+    }
+  }
+  CHECK(daemon.close() == 0);
+}
+
+TEST_CASE("PermissionRequest hooks decide before the client is asked", "[e2e][tools]") {
+  struct Case {
+    const char* name;
+    std::string hook;
+    bool runs;
+  };
+  const Case cases[] = {
+      {"allow", R"(cat >/dev/null; echo '{"hookSpecificOutput":{"hookEventName":"PermissionRequest","decision":{"behavior":"allow"}}}')", true},
+      {"deny", R"(cat >/dev/null; echo '{"hookSpecificOutput":{"hookEventName":"PermissionRequest","decision":{"behavior":"deny","message":"not on this machine"}}}')", false},
+  };
+  for (const auto& c : cases) {
+    DYNAMIC_SECTION(c.name) {
+      TempHome home;
+      home.write_hooks(R"({"hooks":{"PermissionRequest":[{"matcher":"Bash","hooks":[{"type":"command","command":)" +
+                       Json(c.hook).dump() + "}]}]}}");
+      Daemon daemon(home);
+      daemon.initialize();
+      const std::string thread = start_thread(daemon, home);
+      const auto marker = home.workspace / "ran";
+      start_tool_turn(daemon, thread, "touch " + marker.string());
+      auto messages = daemon.until("turn/completed");  // no approval request reaches the client
+      for (const auto& m : messages) CHECK_FALSE((m.contains("id") && m.contains("method")));
+      CHECK(std::filesystem::exists(marker) == c.runs);
+      CHECK(items_of_type(messages, "commandExecution").size() == (c.runs ? 1u : 0u));
+      Json run = find(messages, "hook/completed")["run"];
+      CHECK(run["id"].get<std::string>().rfind("permission-request:0:", 0) == 0);
+      CHECK(run["status"] == (c.runs ? "completed" : "blocked"));
+      if (!c.runs)
+        CHECK(last_agent_text(messages).get<std::string>().find(
+                  "exec_command failed: CreateProcess { message: \"Rejected(\\\"not on this machine\\\")\" }") !=
+              std::string::npos);
+      CHECK(daemon.close() == 0);
+    }
+  }
+}

@@ -39,11 +39,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   const fs::path codex_dir = argv[1], corpus_dir = argv[2];
-  std::map<std::string, std::string> notification_type, result_type;
+  std::map<std::string, std::string> notification_type, result_type, server_request_type;
   for (const auto& row : appserver::schema::method_table()) {
     if (row.kind == appserver::schema::MethodInfo::Kind::notification)
       notification_type[row.method] = row.params_type;
     if (row.kind == appserver::schema::MethodInfo::Kind::request) result_type[row.method] = row.result_type;
+    if (row.kind == appserver::schema::MethodInfo::Kind::server_request)
+      server_request_type[row.method] = row.params_type;
   }
 
   std::map<std::string, TypeReport> reports;
@@ -54,11 +56,13 @@ int main(int argc, char** argv) {
     for (std::string line; std::getline(in, line);) {
       Json record = Json::parse(line);
       const std::string kind = record["kind"], method = record["method"];
-      const auto& table = kind == "notification" ? notification_type : result_type;
+      const auto& table = kind == "notification"     ? notification_type
+                          : kind == "server request" ? server_request_type
+                                                     : result_type;
       auto type_it = table.find(method);
       if (type_it == table.end()) continue;
       const std::string& type = type_it->second;
-      const Json& instance = kind == "notification" ? record["message"]["params"] : record["message"]["result"];
+      const Json& instance = kind == "result" ? record["message"]["result"] : record["message"]["params"];
       ++messages;
       auto& report = reports[type];
       if (!schemas.count(type)) {

@@ -47,6 +47,9 @@ TEST_CASE("every params, result and notification type encodes to an instance of 
   check(#Params, protocol::encode(v2::Params{}));   \
   check(#Result, protocol::encode(v2::Result{}));
 #define NOTIFICATION(Name, wire, Params, history) check(#Params, protocol::encode(v2::Params{}));
+#define SERVER_REQUEST(Name, wire, Params, Result)  \
+  check(#Params, protocol::encode(v2::Params{}));   \
+  check(#Result, protocol::encode(v2::Result{}));
 #include "protocol/methods.def"
 }
 
@@ -83,7 +86,9 @@ TEST_CASE("the method table lists every method once with its types", "[schema]")
     INFO(row.method);
     CHECK(methods.insert(row.method).second);
     CHECK_FALSE(row.params_type.empty());
-    CHECK((row.kind == schema::MethodInfo::Kind::request) == !row.result_type.empty());
+    const bool has_result = row.kind == schema::MethodInfo::Kind::request ||
+                            row.kind == schema::MethodInfo::Kind::server_request;
+    CHECK(has_result == !row.result_type.empty());
   }
   CHECK(methods.count("hook/completed"));
   CHECK(schema::generate_methods_doc().find("| `turn/start` | `TurnStartParams` | `TurnStartResponse` |") !=
