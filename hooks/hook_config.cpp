@@ -2,6 +2,7 @@
 #include "hooks/hook_config.hpp"
 
 #include "hooks/hook_events.hpp"
+#include "hooks/hook_output.hpp"
 
 #include <nlohmann/json.hpp>
 #include <openssl/evp.h>
@@ -20,13 +21,6 @@ namespace {
 struct FileError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
-
-std::string trim(std::string_view s) {
-  auto begin = s.find_first_not_of(" \t\r\n");
-  if (begin == std::string_view::npos) return {};
-  auto end = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(begin, end - begin + 1));
-}
 
 std::string sha256_hex(const std::string& data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -107,7 +101,7 @@ void parse_handler(const Json& h, const std::string& path, const EventInfo& info
   }
   handler.status_message = optional_string(h, "statusMessage", path);
 
-  if (trim(handler.command).empty()) {
+  if (trim_copy(handler.command).empty()) {
     out.warnings.push_back("skipping empty hook command in " + file);
     return;
   }

@@ -11,52 +11,12 @@ std::string dump(const Ordered& j) {
 }
 }  // namespace
 
-std::string session_start_input(const HookInputContext& c, const std::string& source) {
-  Ordered j;
-  j["session_id"] = c.session_id;
-  j["transcript_path"] = c.transcript_path;
-  j["cwd"] = c.cwd;
-  j["hook_event_name"] = "SessionStart";
-  j["model"] = c.model;
-  j["permission_mode"] = c.permission_mode;
-  j["source"] = source;
-  return dump(j);
-}
-
-std::string user_prompt_submit_input(const HookInputContext& c, const std::string& prompt) {
-  Ordered j;
-  j["session_id"] = c.session_id;
-  j["turn_id"] = c.turn_id;
-  j["transcript_path"] = c.transcript_path;
-  j["cwd"] = c.cwd;
-  j["hook_event_name"] = "UserPromptSubmit";
-  j["model"] = c.model;
-  j["permission_mode"] = c.permission_mode;
-  j["prompt"] = prompt;
-  return dump(j);
-}
-
-std::string stop_input(const HookInputContext& c, bool stop_hook_active,
-                       const std::optional<std::string>& last_assistant_message) {
-  Ordered j;
-  j["session_id"] = c.session_id;
-  j["turn_id"] = c.turn_id;
-  j["transcript_path"] = c.transcript_path;
-  j["cwd"] = c.cwd;
-  j["hook_event_name"] = "Stop";
-  j["model"] = c.model;
-  j["permission_mode"] = c.permission_mode;
-  j["stop_hook_active"] = stop_hook_active;
-  j["last_assistant_message"] =
-      last_assistant_message ? Ordered(*last_assistant_message) : Ordered(nullptr);
-  return dump(j);
-}
-
 namespace {
-Ordered tool_base(const HookInputContext& c, const char* event) {
+/// The fields every payload starts with, in Codex's order. SessionStart has no turn_id.
+Ordered base(const HookInputContext& c, const char* event, bool with_turn_id = true) {
   Ordered j;
   j["session_id"] = c.session_id;
-  j["turn_id"] = c.turn_id;
+  if (with_turn_id) j["turn_id"] = c.turn_id;
   j["transcript_path"] = c.transcript_path;
   j["cwd"] = c.cwd;
   j["hook_event_name"] = event;
@@ -66,9 +26,30 @@ Ordered tool_base(const HookInputContext& c, const char* event) {
 }
 }  // namespace
 
+std::string session_start_input(const HookInputContext& c, const std::string& source) {
+  Ordered j = base(c, "SessionStart", /*with_turn_id=*/false);
+  j["source"] = source;
+  return dump(j);
+}
+
+std::string user_prompt_submit_input(const HookInputContext& c, const std::string& prompt) {
+  Ordered j = base(c, "UserPromptSubmit");
+  j["prompt"] = prompt;
+  return dump(j);
+}
+
+std::string stop_input(const HookInputContext& c, bool stop_hook_active,
+                       const std::optional<std::string>& last_assistant_message) {
+  Ordered j = base(c, "Stop");
+  j["stop_hook_active"] = stop_hook_active;
+  j["last_assistant_message"] =
+      last_assistant_message ? Ordered(*last_assistant_message) : Ordered(nullptr);
+  return dump(j);
+}
+
 std::string pre_tool_use_input(const HookInputContext& c, const std::string& tool_name,
                                const nlohmann::json& tool_input, const std::string& tool_use_id) {
-  Ordered j = tool_base(c, "PreToolUse");
+  Ordered j = base(c, "PreToolUse");
   j["tool_name"] = tool_name;
   j["tool_input"] = Ordered::parse(tool_input.dump());
   j["tool_use_id"] = tool_use_id;
@@ -77,7 +58,7 @@ std::string pre_tool_use_input(const HookInputContext& c, const std::string& too
 
 std::string permission_request_input(const HookInputContext& c, const std::string& tool_name,
                                      const nlohmann::json& tool_input) {
-  Ordered j = tool_base(c, "PermissionRequest");
+  Ordered j = base(c, "PermissionRequest");
   j["tool_name"] = tool_name;
   j["tool_input"] = Ordered::parse(tool_input.dump());
   return dump(j);
@@ -86,7 +67,7 @@ std::string permission_request_input(const HookInputContext& c, const std::strin
 std::string post_tool_use_input(const HookInputContext& c, const std::string& tool_name,
                                 const nlohmann::json& tool_input, const nlohmann::json& tool_response,
                                 const std::string& tool_use_id) {
-  Ordered j = tool_base(c, "PostToolUse");
+  Ordered j = base(c, "PostToolUse");
   j["tool_name"] = tool_name;
   j["tool_input"] = Ordered::parse(tool_input.dump());
   j["tool_response"] = Ordered::parse(tool_response.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
@@ -94,16 +75,6 @@ std::string post_tool_use_input(const HookInputContext& c, const std::string& to
   return dump(j);
 }
 
-std::string interrupt_input(const HookInputContext& c) {
-  Ordered j;
-  j["session_id"] = c.session_id;
-  j["turn_id"] = c.turn_id;
-  j["transcript_path"] = c.transcript_path;
-  j["cwd"] = c.cwd;
-  j["hook_event_name"] = "Interrupt";
-  j["model"] = c.model;
-  j["permission_mode"] = c.permission_mode;
-  return dump(j);
-}
+std::string interrupt_input(const HookInputContext& c) { return dump(base(c, "Interrupt")); }
 
 }  // namespace appserver::hooks

@@ -151,9 +151,17 @@ HookRunOutcome failed(std::string text) {
   return outcome;
 }
 
+/// A failed run that still shows the hook's systemMessage (warning first, then the error).
+HookRunOutcome failed_with_warning(std::string text, const std::optional<std::string>& system_message) {
+  HookRunOutcome f = failed(std::move(text));
+  if (system_message) f.entries.insert(f.entries.begin(), {HookOutputEntryKind::warning, *system_message});
+  return f;
+}
+
 HookRunOutcome interpret_json(HookEventName event, const Json& out, const EventWords& words) {
   HookRunOutcome outcome;
   const auto system_message = string_field(out, "systemMessage");
+  auto fail_with = [&](const char* text) { return failed_with_warning(text, system_message); };
   std::optional<std::string> context;
   if (auto specific = out.find("hookSpecificOutput"); specific != out.end() && specific->is_object())
     context = string_field(*specific, "additionalContext");
@@ -187,13 +195,8 @@ HookRunOutcome interpret_json(HookEventName event, const Json& out, const EventW
         if (stop_reason) outcome.entries.push_back({HookOutputEntryKind::stop, *stop_reason});
         return outcome;
       }
-      if (block && reason.empty()) {
-        HookRunOutcome f =
-            failed("UserPromptSubmit hook returned decision:block without a non-empty reason");
-        if (system_message)
-          f.entries.insert(f.entries.begin(), {HookOutputEntryKind::warning, *system_message});
-        return f;
-      }
+      if (block && reason.empty())
+        return fail_with("UserPromptSubmit hook returned decision:block without a non-empty reason");
       add_common(true);
       if (block) {
         outcome.status = HookRunStatus::blocked;
@@ -204,11 +207,6 @@ HookRunOutcome interpret_json(HookEventName event, const Json& out, const EventW
       }
       return outcome;
     case HookEventName::preToolUse: {
-      auto fail_with = [&](const char* text) {
-        HookRunOutcome f = failed(text);
-        if (system_message) f.entries.insert(f.entries.begin(), {HookOutputEntryKind::warning, *system_message});
-        return f;
-      };
       if (stop) return fail_with("PreToolUse hook returned unsupported continue:false");
       if (out.contains("stopReason") && !out["stopReason"].is_null())
         return fail_with("PreToolUse hook returned unsupported stopReason");
@@ -258,11 +256,6 @@ HookRunOutcome interpret_json(HookEventName event, const Json& out, const EventW
       return outcome;
     }
     case HookEventName::permissionRequest: {
-      auto fail_with = [&](const char* text) {
-        HookRunOutcome f = failed(text);
-        if (system_message) f.entries.insert(f.entries.begin(), {HookOutputEntryKind::warning, *system_message});
-        return f;
-      };
       if (stop) return fail_with("PermissionRequest hook returned unsupported continue:false");
       if (out.contains("stopReason") && !out["stopReason"].is_null())
         return fail_with("PermissionRequest hook returned unsupported stopReason");
@@ -303,11 +296,6 @@ HookRunOutcome interpret_json(HookEventName event, const Json& out, const EventW
         outcome.reason = reason.empty() ? stop_text : reason;
         return outcome;
       }
-      auto fail_with = [&](const char* text) {
-        HookRunOutcome f = failed(text);
-        if (system_message) f.entries.insert(f.entries.begin(), {HookOutputEntryKind::warning, *system_message});
-        return f;
-      };
       if (out.value("suppressOutput", false)) return fail_with("PostToolUse hook returned unsupported suppressOutput");
       if (specific.contains("updatedMCPToolOutput"))
         return fail_with("PostToolUse hook returned unsupported updatedMCPToolOutput");
