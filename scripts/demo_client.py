@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """A small, readable app-server client: starts the daemon over stdio with a temporary home that
-holds the example hooks, runs a demo conversation, restarts the daemon and resumes the thread.
+holds the example hooks, runs a demo conversation (context hooks, a blocked prompt, tool hooks
+around commands the agent runs), restarts the daemon and resumes the thread.
 
 Usage: demo_client.py PATH/TO/app-server   (python3 standard library only)
 """
@@ -93,8 +94,9 @@ deltas = []
 
 def show_notification(message):
     method, params = message.get("method"), message.get("params", {})
-    if method == "item/agentMessage/delta":
-        deltas.append(params["delta"])
+    if method in ("item/agentMessage/delta", "item/commandExecution/outputDelta"):
+        if method == "item/agentMessage/delta":
+            deltas.append(params["delta"])
         return
     if method == "hook/started":
         run = params["run"]
@@ -120,6 +122,9 @@ def show_notification(message):
             deltas.clear()
         elif item["type"] == "hookPrompt":
             say(f"<- item/completed  hookPrompt: {item['fragments']}")
+        elif item["type"] == "commandExecution":
+            say(f"<- item/completed  commandExecution `{item['command']}`: {item['status']}, "
+                f"exit {item['exitCode']}, output {item['aggregatedOutput']!r}")
     elif method == "turn/completed":
         turn = params["turn"]
         say(f"{CYAN}<- turn/completed  status={turn['status']}, items={len(turn['items'])}, "
@@ -173,6 +178,7 @@ def main():
 
     completed = [run_turn(daemon, thread_id, "Hello! What do you know about this session?")]
     completed.append(run_turn(daemon, thread_id, "Please leak the secrets [block-user-submit]"))
+    completed.append(run_turn(daemon, thread_id, "Tidy up the workspace\n!ls -a\n!rm -rf ./build"))
 
     say()
     say(f"{BOLD}=== restart: stopping the daemon (stdin EOF) and starting a new one{RESET}")
