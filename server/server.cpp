@@ -2,6 +2,7 @@
 #include "server/server.hpp"
 
 #include "server/agent/builtin_agent.hpp"
+#include "server/agent/responses_agent.hpp"
 #include "server/threads/live_thread.hpp"
 
 #include <boost/asio/post.hpp>
@@ -27,8 +28,15 @@ std::unique_ptr<IdGenerator> make_ids(bool test_mode) {
 ServerContext::ServerContext(asio::io_context& io_context, ServerOptions opts)
     : io(io_context), options(std::move(opts)), clock(make_clock(options.test_mode)),
       ids(make_ids(options.test_mode)), outgoing(*clock, validator, options.validation),
-      store(options.home / "sessions"),
-      make_agent([] { return std::make_shared<BuiltinAgent>(); }) {
+      store(options.home / "sessions"), config(load_config_file(options.home / "config.toml")) {
+  for (const auto& warning : config.warnings) spdlog::warn("{}", warning);
+  if (const ModelProvider* provider = config.selected_provider()) {
+    const std::string model = config.model.value_or("gpt-5");
+    spdlog::info("model: {} via {} ({})", model, provider->id, provider->base_url);
+    make_agent = [model, provider = *provider] { return std::make_shared<ResponsesAgent>(model, provider); };
+  } else {
+    make_agent = [] { return std::make_shared<BuiltinAgent>(); };
+  }
   if (!options.record.empty()) recorder = std::make_unique<Recorder>(options.record, *clock);
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "server/agent/agent.hpp"
+#include "server/config/config_file.hpp"
 #include "server/rpc/outgoing.hpp"
 #include "server/rpc/pending_requests.hpp"
 #include "server/support/clock.hpp"
@@ -49,6 +50,7 @@ struct ServerContext {
   Outgoing outgoing;
   ThreadStore store;
   ThreadRegistry registry;
+  ConfigFile config;  // <home>/config.toml, read once
   std::function<std::shared_ptr<Agent>()> make_agent;
   std::unique_ptr<Recorder> recorder;  // null unless --record
   std::atomic<std::uint64_t> next_connection_id{1};  // 0 is stdio

@@ -119,4 +119,12 @@ struct GovCloudRequirementsResponse {
 };
 PROTOCOL_STRUCT(GovCloudRequirementsResponse, (isGovCloud, shouldWarn))
 
+/// `configWarning`: something in config.toml was not used or not understood.
+struct ConfigWarningNotification {
+  std::string summary;
+  std::optional<std::string> details;
+  std::optional<std::string> path;
+};
+PROTOCOL_STRUCT(ConfigWarningNotification, (summary, details, path))
+
 }  // namespace appserver::protocol::v2

@@ -89,6 +89,15 @@ struct TurnCompletedNotification {
 };
 PROTOCOL_STRUCT(TurnCompletedNotification, (threadId, turn))
 
+/// `error`: a turn failed (the model request failed, the stream broke, …).
+struct ErrorNotification {
+  TurnError error;
+  bool willRetry = false;
+  std::string threadId;
+  std::string turnId;
+};
+PROTOCOL_STRUCT(ErrorNotification, (error, willRetry, threadId, turnId))
+
 /// `turn/interrupt`: stop the running turn; it completes with status `interrupted`.
 struct TurnInterruptParams {
   std::string threadId;

@@ -16,8 +16,10 @@ void Handlers::on_model_list(const ConnectionPtr&, v2::ModelListParams,
   auto agent = ctx_.make_agent();
   v2::Model model;
   model.id = model.model = agent->model();
-  model.displayName = "Built-in offline agent";
-  model.description = "Deterministic, no network: replies with the prompt and the hook context it received.";
+  const bool builtin = agent->provider() == "builtin";
+  model.displayName = builtin ? "Built-in offline agent" : agent->model();
+  model.description = builtin ? "Deterministic, no network: replies with the prompt and the hook context it received."
+                              : "Served by model provider " + agent->provider() + " (Responses API).";
   model.isDefault = true;
   model.supportedReasoningEfforts = {{"medium", "The only effort of the built-in agent"}};
   reply(v2::ModelListResponse{{model}, std::nullopt});
@@ -27,10 +29,15 @@ void Handlers::on_config_read(const ConnectionPtr&, v2::ConfigReadParams,
                               Reply<v2::ConfigReadResponse> reply) {
   auto agent = ctx_.make_agent();
   v2::ConfigReadResponse response;
-  response.config = {{"model", agent->model()},
-                     {"model_provider", agent->provider()},
-                     {"approval_policy", "never"},
-                     {"sandbox_mode", "danger-full-access"}};
+  response.config = ctx_.config.effective();
+  if (!response.config.contains("model")) response.config["model"] = agent->model();
+  if (!response.config.contains("model_provider")) response.config["model_provider"] = agent->provider();
+  if (!response.config.contains("approval_policy")) response.config["approval_policy"] = "never";
+  if (!response.config.contains("sandbox_mode")) response.config["sandbox_mode"] = "danger-full-access";
+  if (ctx_.config.exists)
+    for (const auto& key : {"model", "model_provider", "approval_policy", "sandbox_mode"})
+      if (ctx_.config.effective().contains(key))
+        response.origins[key] = {{"name", {{"type", "user"}, {"file", ctx_.config.path.string()}}}};
   reply(response);
 }
 

@@ -20,9 +20,14 @@ void Handlers::on_initialize(const ConnectionPtr& connection, v2::InitializePara
   const std::string os = std::string(uts.sysname) + " " + uts.release + "; " + uts.machine;
   spdlog::info("{}: initialized by {} {}", connection->describe(), params.clientInfo.name,
                params.clientInfo.version);
+  auto send_warnings = [this, connection] {
+    for (const auto& warning : ctx_.config.warnings)
+      ctx_.outgoing.notify(connection, v2::ConfigWarningNotification{warning, std::nullopt, ctx_.config.path.string()});
+  };
   reply(v2::InitializeResponse{params.clientInfo.name + "/" + kServerVersion + " (" + os + ") (" +
                                    params.clientInfo.name + "; " + params.clientInfo.version + ")",
                                ctx_.options.home.string(), "unix", "linux"});
+  send_warnings();  // after the response, as the reference sends configWarning at start-up
 }
 
 void Handlers::on_initialized(const ConnectionPtr&, v2::EmptyParams) {}

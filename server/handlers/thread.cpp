@@ -46,10 +46,12 @@ Response settings_response(const LiveThread& thread, v2::Thread snapshot) {
   return response;
 }
 
-ThreadSettings settings_from(const std::string& cwd, const std::optional<protocol::Json>& approval,
+ThreadSettings settings_from(const ConfigFile& config, const std::string& cwd,
+                             const std::optional<protocol::Json>& approval,
                              const std::optional<protocol::Json>& sandbox) {
   ThreadSettings settings;
   settings.cwd = cwd;
+  if (config.approval_policy) settings.approval_policy = *config.approval_policy;
   if (approval && !approval->is_null()) settings.approval_policy = *approval;
   if (sandbox && sandbox->is_string()) {
     const std::string mode = sandbox->get<std::string>();
@@ -79,7 +81,7 @@ void Handlers::on_thread_start(const ConnectionPtr& connection, v2::ThreadStartP
 
   std::shared_ptr<LiveThread> live;
   try {
-    live = LiveThread::create(ctx_, thread, settings_from(*cwd, params.approvalPolicy, params.sandbox));
+    live = LiveThread::create(ctx_, thread, settings_from(ctx_.config, *cwd, params.approvalPolicy, params.sandbox));
   } catch (const std::exception& e) {
     spdlog::error("thread/start failed: {}", e.what());
     return reply.error(protocol::internal_error(std::string("cannot create thread: ") + e.what()));
@@ -106,7 +108,7 @@ void Handlers::on_thread_resume(const ConnectionPtr& connection, v2::ThreadResum
     if (!cwd) return reply.error(protocol::invalid_params(error));
     try {
       live = LiveThread::resume(ctx_, std::move(loaded->history),
-                                settings_from(*cwd, params.approvalPolicy, std::nullopt));
+                                settings_from(ctx_.config, *cwd, params.approvalPolicy, std::nullopt));
     } catch (const std::exception& e) {
       return reply.error(protocol::internal_error(std::string("cannot resume thread: ") + e.what()));
     }

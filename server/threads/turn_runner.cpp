@@ -156,6 +156,9 @@ asio::awaitable<bool> LiveThread::sample_reply(TurnState& turn, std::vector<Tool
   });
   if (result.cancelled) co_return false;  // interrupted: the partial message is not completed
   if (result.error) {
+    spdlog::warn("thread {}: turn {} failed: {}", id_, turn.turn.id, *result.error);
+    if (item) emit(v2::ItemCompletedNotification{*item, id_, turn.turn.id, ctx_.clock->now_ms(), std::nullopt});
+    emit(v2::ErrorNotification{v2::TurnError{*result.error, std::nullopt}, false, id_, turn.turn.id});
     complete_turn(turn, v2::TurnStatus::failed, v2::TurnError{*result.error, std::nullopt});
     co_return false;
   }

@@ -1,0 +1,243 @@
+// The OpenAI Responses API agent; see responses_agent.hpp. The only TU with Beast HTTP/SSL.
+#include "server/agent/responses_agent.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+
+namespace appserver {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using Json = nlohmann::json;
+
+namespace {
+
+struct Url {
+  bool tls = false;
+  std::string host, port, path;  // path without a trailing slash
+};
+
+std::optional<Url> parse_url(const std::string& url) {
+  Url out;
+  std::string rest;
+  if (url.rfind("https://", 0) == 0) {
+    out.tls = true;
+    rest = url.substr(8);
+  } else if (url.rfind("http://", 0) == 0) {
+    rest = url.substr(7);
+  } else {
+    return std::nullopt;
+  }
+  const auto slash = rest.find('/');
+  std::string authority = rest.substr(0, slash);
+  out.path = slash == std::string::npos ? "" : rest.substr(slash);
+  while (!out.path.empty() && out.path.back() == '/') out.path.pop_back();
+  const auto colon = authority.rfind(':');
+  if (colon != std::string::npos && authority.find(']') == std::string::npos) {
+    out.host = authority.substr(0, colon);
+    out.port = authority.substr(colon + 1);
+  } else {
+    out.host = authority;
+    out.port = out.tls ? "443" : "80";
+  }
+  return out.host.empty() ? std::nullopt : std::optional<Url>(out);
+}
+
+/// The exec_command tool as offered to the model (the reference's name and argument shape).
+Json exec_command_tool() {
+  return Json::parse(R"({
+    "type": "function", "name": "exec_command", "strict": false,
+    "description": "Runs a shell command and returns its output.",
+    "parameters": {"type": "object", "required": ["cmd"], "additionalProperties": false,
+      "properties": {
+        "cmd": {"type": "string", "description": "Shell command to execute."},
+        "workdir": {"type": "string", "description": "Working directory; defaults to the thread's cwd."},
+        "timeout_ms": {"type": "number", "description": "Kill the command after this many milliseconds."},
+        "login": {"type": "boolean"}, "tty": {"type": "boolean"}, "yield_time_ms": {"type": "number"}}}})");
+}
+
+Json input_items(const std::vector<ModelMessage>& conversation) {
+  Json input = Json::array();
+  for (const auto& m : conversation) {
+    if (m.role == "function_call") {
+      input.push_back({{"type", "function_call"}, {"call_id", m.call_id}, {"name", m.name}, {"arguments", m.text}});
+    } else if (m.role == "function_call_output") {
+      input.push_back({{"type", "function_call_output"}, {"call_id", m.call_id}, {"output", m.text}});
+    } else {
+      const char* kind = m.role == "assistant" ? "output_text" : "input_text";
+      input.push_back({{"type", "message"}, {"role", m.role}, {"content", {{{"type", kind}, {"text", m.text}}}}});
+    }
+  }
+  return input;
+}
+
+/// Folds SSE events into the sampling result. Returns false once the response is over.
+class SseReader {
+ public:
+  SseReader(SamplingResult& result, std::function<void(const std::string&)>& on_delta)
+      : result_(result), on_delta_(on_delta) {}
+
+  /// Feeds raw stream bytes; dispatches each complete event.
+  void feed(std::string_view bytes) {
+    buffer_.append(bytes);
+    for (auto end = buffer_.find("\n\n"); end != std::string::npos; end = buffer_.find("\n\n")) {
+      std::string event = buffer_.substr(0, end);
+      buffer_.erase(0, end + 2);
+      std::string data;
+      std::size_t pos = 0;
+      while (pos <= event.size()) {
+        auto nl = event.find('\n', pos);
+        std::string line = event.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.rfind("data:", 0) == 0) data += (data.empty() ? "" : "\n") + line.substr(line[5] == ' ' ? 6 : 5);
+        if (nl == std::string::npos) break;
+        pos = nl + 1;
+      }
+      if (!data.empty() && data != "[DONE]") dispatch(Json::parse(data, nullptr, false));
+    }
+  }
+  bool completed() const { return completed_; }
+
+ private:
+  void dispatch(const Json& event) {
+    if (!event.is_object()) return;
+    const std::string type = event.value("type", "");
+    if (type == "response.output_text.delta") {
+      const std::string delta = event.value("delta", "");
+      result_.text += delta;
+      on_delta_(delta);
+    } else if (type == "response.output_item.done") {
+      const Json item = event.value("item", Json::object());
+      if (item.value("type", "") == "function_call") {
+        Json arguments = Json::parse(item.value("arguments", "{}"), nullptr, false);
+        result_.tool_calls.push_back({item.value("call_id", ""), item.value("name", ""),
+                                      arguments.is_discarded() ? Json::object() : arguments});
+      }
+    } else if (type == "response.completed") {
+      completed_ = true;
+    } else if (type == "response.failed" || type == "error") {
+      const Json error = event.contains("response") ? event["response"].value("error", Json()) : event;
+      result_.error = "model error: " + (error.is_object() ? error.value("message", error.dump()) : event.dump());
+      completed_ = true;
+    }
+  }
+
+  SamplingResult& result_;
+  std::function<void(const std::string&)>& on_delta_;
+  std::string buffer_;
+  bool completed_ = false;
+};
+
+template <class Stream>
+asio::awaitable<void> exchange(Stream& stream, const http::request<http::string_body>& request,
+                               SamplingResult& result, std::function<void(const std::string&)>& on_delta,
+                               const SamplingRequest& sampling, int& status) {
+  co_await http::async_write(stream, request, asio::use_awaitable);
+  beast::flat_buffer buffer;
+  http::response_parser<http::buffer_body> parser;
+  parser.body_limit(boost::none);
+  co_await http::async_read_header(stream, buffer, parser, asio::use_awaitable);
+  status = parser.get().result_int();
+  SseReader sse(result, on_delta);
+  std::string error_body;
+  char chunk[8192];
+  while (!parser.is_done()) {
+    if (*sampling.cancelled) {
+      result.cancelled = true;
+      co_return;
+    }
+    parser.get().body().data = chunk;
+    parser.get().body().size = sizeof chunk;
+    auto [ec, n] = co_await http::async_read_some(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    if (ec && ec != http::error::need_buffer) {
+      if (!result.error) result.error = "model stream broken: " + ec.message();
+      co_return;
+    }
+    const std::size_t got = sizeof chunk - parser.get().body().size;
+    if (status >= 400) error_body.append(chunk, std::min<std::size_t>(got, 2000 - std::min<std::size_t>(2000, error_body.size())));
+    else sse.feed(std::string_view(chunk, got));
+    if (sse.completed()) co_return;
+  }
+  if (status >= 400) result.error = "model request failed: HTTP " + std::to_string(status) + ": " + error_body;
+  else if (!sse.completed() && !result.error) result.error = "model stream ended before response.completed";
+}
+
+}  // namespace
+
+ResponsesAgent::ResponsesAgent(std::string model, ModelProvider provider)
+    : model_(std::move(model)), provider_(std::move(provider)) {}
+
+asio::awaitable<SamplingResult> ResponsesAgent::sample(SamplingRequest request,
+                                                       std::function<void(const std::string&)> on_delta) {
+  auto url = parse_url(provider_.base_url);
+  if (!url) co_return SamplingResult{"", "invalid base_url `" + provider_.base_url + "` of model provider " + provider_.id};
+  Json body = {{"model", model_}, {"input", input_items(request.conversation)},
+               {"tools", {exec_command_tool()}}, {"tool_choice", "auto"}, {"parallel_tool_calls", false},
+               {"stream", true}, {"store", false}};
+  http::request<http::string_body> http_request{http::verb::post, url->path + "/responses", 11};
+  http_request.set(http::field::host, url->host);
+  http_request.set(http::field::content_type, "application/json");
+  http_request.set(http::field::accept, "text/event-stream");
+  http_request.set(http::field::user_agent, "app-server/0.169.0");
+  if (provider_.env_key) {
+    const char* token = std::getenv(provider_.env_key->c_str());
+    if (!token || !*token)
+      co_return SamplingResult{"", "environment variable " + *provider_.env_key + " (env_key of model provider " +
+                                       provider_.id + ") is not set"};
+    http_request.set(http::field::authorization, std::string("Bearer ") + token);
+  }
+  http_request.body() = body.dump(-1, ' ', false, Json::error_handler_t::replace);
+  http_request.prepare_payload();
+
+  auto executor = co_await asio::this_coro::executor;
+  SamplingResult result;
+  for (int attempt = 0;; ++attempt) {
+    result = SamplingResult{};
+    int status = 0;
+    try {
+      asio::ip::tcp::resolver resolver(executor);
+      auto endpoints = co_await resolver.async_resolve(url->host, url->port, asio::use_awaitable);
+      if (url->tls) {
+        asio::ssl::context tls(asio::ssl::context::tls_client);
+        tls.set_default_verify_paths();
+        tls.set_verify_mode(asio::ssl::verify_peer);
+        beast::ssl_stream<beast::tcp_stream> stream(executor, tls);
+        SSL_set_tlsext_host_name(stream.native_handle(), url->host.c_str());
+        stream.set_verify_callback(asio::ssl::host_name_verification(url->host));
+        beast::get_lowest_layer(stream).expires_after(provider_.stream_idle_timeout);
+        co_await beast::get_lowest_layer(stream).async_connect(endpoints, asio::use_awaitable);
+        co_await stream.async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
+        co_await exchange(stream, http_request, result, on_delta, request, status);
+      } else {
+        beast::tcp_stream stream(executor);
+        stream.expires_after(provider_.stream_idle_timeout);
+        co_await stream.async_connect(endpoints, asio::use_awaitable);
+        co_await exchange(stream, http_request, result, on_delta, request, status);
+      }
+    } catch (const std::exception& e) {
+      result.error = "model request failed: " + std::string(e.what());
+    }
+    // Retry only what failed before any output reached the client.
+    const bool retryable = result.error && (status == 0 || status >= 500) && result.text.empty() &&
+                           result.tool_calls.empty() && !result.cancelled;
+    if (!retryable || attempt >= provider_.request_max_retries) break;
+    spdlog::warn("model request to {} failed ({}); retry {} of {}", provider_.base_url, *result.error,
+                 attempt + 1, provider_.request_max_retries);
+    asio::steady_timer delay(executor, std::chrono::milliseconds(200 * (attempt + 1)));
+    co_await delay.async_wait(asio::use_awaitable);
+  }
+  co_return result;
+}
+
+}  // namespace appserver

@@ -1,0 +1,111 @@
+// config.toml loading; see config_file.hpp.
+#include "server/config/config_file.hpp"
+
+#include <toml++/toml.h>
+
+#include <set>
+
+namespace appserver {
+
+namespace {
+// Keys of Codex's config.toml this server reads; other known Codex sections are accepted
+// silently (`features`, `hooks`, `projects`, …) so existing configs do not warn on every line.
+const std::set<std::string> kUsed = {"model", "model_provider", "model_providers", "approval_policy",
+                                     "sandbox_mode"};
+const std::set<std::string> kAcceptedSilently = {"features", "hooks", "projects", "analytics",
+                                                 "model_reasoning_effort", "profile", "profiles"};
+const std::set<std::string> kProviderKeys = {"name", "base_url", "wire_api", "env_key",
+                                             "requires_openai_auth", "request_max_retries",
+                                             "stream_max_retries", "stream_idle_timeout_ms",
+                                             "supports_websockets", "query_params", "http_headers"};
+}  // namespace
+
+const ModelProvider* ConfigFile::selected_provider() const {
+  if (!model_provider) return nullptr;
+  auto it = model_providers.find(*model_provider);
+  if (it == model_providers.end() || it->second.wire_api != "responses") return nullptr;
+  return &it->second;
+}
+
+nlohmann::json ConfigFile::effective() const {
+  nlohmann::json out = nlohmann::json::object();
+  if (model) out["model"] = *model;
+  if (model_provider) out["model_provider"] = *model_provider;
+  if (approval_policy) out["approval_policy"] = *approval_policy;
+  if (sandbox_mode) out["sandbox_mode"] = *sandbox_mode;
+  for (const auto& [id, p] : model_providers)
+    out["model_providers"][id] = {{"name", p.name}, {"base_url", p.base_url}, {"wire_api", p.wire_api},
+                                  {"env_key", p.env_key ? nlohmann::json(*p.env_key) : nlohmann::json()},
+                                  {"requires_openai_auth", p.requires_openai_auth}};
+  return out;
+}
+
+ConfigFile load_config_file(const std::filesystem::path& path) {
+  ConfigFile config;
+  config.path = path;
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return config;
+  config.exists = true;
+  const std::string where = path.string();
+  toml::table table;
+  try {
+    table = toml::parse_file(std::string_view{where});
+  } catch (const toml::parse_error& e) {
+    config.warnings.push_back(where + ": cannot parse: " + std::string(e.description()) + " (line " +
+                              std::to_string(e.source().begin.line) + ")");
+    return config;
+  }
+  auto string_of = [&](const toml::node* node, const std::string& key) -> std::optional<std::string> {
+    if (!node) return std::nullopt;
+    if (auto v = node->value<std::string>()) return *v;
+    config.warnings.push_back(where + ": `" + key + "` must be a string; ignored");
+    return std::nullopt;
+  };
+  for (const auto& [key, node] : table) {
+    const std::string k(key.str());
+    if (!kUsed.count(k) && !kAcceptedSilently.count(k))
+      config.warnings.push_back(where + ": `" + k + "` is not used by this server; ignored");
+  }
+  config.model = string_of(table.get("model"), "model");
+  config.model_provider = string_of(table.get("model_provider"), "model_provider");
+  config.approval_policy = string_of(table.get("approval_policy"), "approval_policy");
+  config.sandbox_mode = string_of(table.get("sandbox_mode"), "sandbox_mode");
+  if (auto providers = table["model_providers"].as_table()) {
+    for (const auto& [id, node] : *providers) {
+      const std::string pid(id.str());
+      auto t = node.as_table();
+      if (!t) {
+        config.warnings.push_back(where + ": `model_providers." + pid + "` must be a table; ignored");
+        continue;
+      }
+      ModelProvider p;
+      p.id = pid;
+      for (const auto& [key, value] : *t)
+        if (!kProviderKeys.count(std::string(key.str())))
+          config.warnings.push_back(where + ": `model_providers." + pid + "." + std::string(key.str()) +
+                                    "` is not used by this server; ignored");
+      p.name = t->get("name") ? t->get("name")->value_or(pid) : pid;
+      p.base_url = t->get("base_url") ? t->get("base_url")->value_or(std::string()) : "";
+      p.wire_api = t->get("wire_api") ? t->get("wire_api")->value_or(std::string("responses")) : "responses";
+      if (auto v = t->get("env_key")) p.env_key = v->value<std::string>();
+      if (auto v = t->get("requires_openai_auth")) p.requires_openai_auth = v->value_or(false);
+      if (auto v = t->get("request_max_retries")) p.request_max_retries = static_cast<int>(v->value_or(4));
+      if (auto v = t->get("stream_max_retries")) p.stream_max_retries = static_cast<int>(v->value_or(5));
+      if (auto v = t->get("stream_idle_timeout_ms"))
+        p.stream_idle_timeout = std::chrono::milliseconds(v->value_or(300'000));
+      if (p.wire_api != "responses")
+        config.warnings.push_back(where + ": model provider `" + pid + "` uses wire_api `" + p.wire_api +
+                                  "`; only `responses` is supported");
+      if (p.base_url.empty())
+        config.warnings.push_back(where + ": model provider `" + pid + "` has no base_url");
+      config.model_providers.emplace(pid, std::move(p));
+    }
+  }
+  if (config.model_provider && !config.model_providers.count(*config.model_provider) &&
+      *config.model_provider != "builtin")
+    config.warnings.push_back(where + ": model_provider `" + *config.model_provider +
+                              "` is not configured; using the built-in agent");
+  return config;
+}
+
+}  // namespace appserver

@@ -1,0 +1,124 @@
+// End-to-end: the Responses API agent against the in-repo mock (tests/mock_responses.py).
+#include "daemon_process.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <thread>
+
+using namespace e2e;
+
+namespace {
+/// The mock model server, scripted with `replies` (see mock_responses.py).
+struct MockModel {
+  MockModel(const TempHome& home, const Json& replies) : root(home.root) {
+    std::ofstream(root / "script.json") << replies.dump();
+    const std::string command = "python3 " + std::string(MOCK_RESPONSES) + " " + (root / "script.json").string() +
+                                " " + (root / "requests.jsonl").string() + " > " + (root / "mock.out").string() +
+                                " 2>&1 & echo $! > " + (root / "mock.pid").string();
+    REQUIRE(std::system(command.c_str()) == 0);
+    for (int i = 0; i < 200 && url.empty(); ++i) {
+      std::ifstream out(root / "mock.out");
+      std::string line;
+      if (std::getline(out, line) && line.rfind("listening on ", 0) == 0) url = line.substr(13);
+      else std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    REQUIRE_FALSE(url.empty());
+  }
+  ~MockModel() {
+    std::ifstream pid(root / "mock.pid");
+    int p = 0;
+    if (pid >> p && p > 0) ::kill(p, SIGTERM);
+  }
+  std::vector<Json> requests() const {
+    std::vector<Json> out;
+    std::ifstream in(root / "requests.jsonl");
+    for (std::string line; std::getline(in, line);) out.push_back(Json::parse(line));
+    return out;
+  }
+  void write_config(const TempHome& home, const std::string& extra = "") const {
+    std::ofstream(home.home / "config.toml") << "model = \"mock-model\"\nmodel_provider = \"mock\"\n" << extra
+                                             << "[model_providers.mock]\nname = \"Mock\"\nbase_url = \"" << url
+                                             << "/v1\"\nwire_api = \"responses\"\nrequest_max_retries = 0\n";
+  }
+  std::filesystem::path root;
+  std::string url;
+};
+
+Json turn_of(const std::vector<Json>& messages) { return find(messages, "turn/completed")["turn"]; }
+}  // namespace
+
+TEST_CASE("the Responses API agent streams the model's reply", "[e2e][model]") {
+  TempHome home;
+  MockModel model(home, Json::parse(R"([{"text": "Hello from the mock model.", "chunks": 3}])"));
+  model.write_config(home, "unknown_key = 1\n");
+  Daemon daemon(home);
+  daemon.initialize();
+  auto warnings = daemon.until("configWarning");
+  CHECK(warnings.back()["params"]["summary"] == (home.home / "config.toml").string() +
+                                                    ": `unknown_key` is not used by this server; ignored");
+  const std::string thread = start_thread(daemon, home);
+  auto messages = run_turn(daemon, thread, "hi");
+  CHECK(find_all(messages, "item/agentMessage/delta").size() == 3);
+  CHECK(turn_of(messages)["items"][0]["text"] == "Hello from the mock model.");
+  auto requests = model.requests();
+  REQUIRE(requests.size() == 1);
+  CHECK(requests[0]["model"] == "mock-model");
+  CHECK(requests[0]["stream"] == true);
+  CHECK(requests[0]["tools"][0]["name"] == "exec_command");
+  CHECK(requests[0]["input"].back() == Json::parse(R"({"type":"message","role":"user","content":[{"type":"input_text","text":"hi"}]})"));
+  CHECK(daemon.request("model/list", Json::object())["result"]["data"][0]["id"] == "mock-model");
+  CHECK(daemon.close() == 0);
+}
+
+TEST_CASE("a model tool call runs exec_command with tool hooks, then the model answers", "[e2e][model]") {
+  TempHome home;
+  MockModel model(home, Json::parse(R"([
+    {"tool_call": {"call_id": "call_abc", "name": "exec_command", "arguments": "{\"cmd\":\"echo from-model\"}"}},
+    {"text": "The command printed from-model."}])"));
+  model.write_config(home);
+  home.write_hooks(R"({"hooks":{"PreToolUse":[{"matcher":"Bash","hooks":[{"type":"command","command":"cat >/dev/null; echo '{\"hookSpecificOutput\":{\"hookEventName\":\"PreToolUse\",\"additionalContext\":\"checked by hook\"}}'"}]}]}})");
+  Daemon daemon(home);
+  daemon.initialize();
+  const std::string thread = start_thread(daemon, home);
+  auto messages = run_turn(daemon, thread, "what does echo say?");
+  Json command = find_all(messages, "item/completed")[1]["item"];
+  CHECK(command["type"] == "commandExecution");
+  CHECK(command["id"] == "call_abc");
+  CHECK(command["aggregatedOutput"] == "from-model\n");
+  CHECK(find(messages, "hook/completed")["run"]["id"].get<std::string>().find(":call_abc") != std::string::npos);
+  CHECK(turn_of(messages)["items"][0]["text"] == "The command printed from-model.");
+  auto requests = model.requests();
+  REQUIRE(requests.size() == 2);
+  const Json& input = requests[1]["input"];
+  CHECK(input[input.size() - 3] == Json::parse(R"({"type":"function_call","call_id":"call_abc","name":"exec_command","arguments":"{\"cmd\":\"echo from-model\"}"})"));
+  CHECK(input[input.size() - 2] == Json::parse(R"({"type":"message","role":"developer","content":[{"type":"input_text","text":"checked by hook"}]})"));
+  CHECK(input.back() == Json::parse(R"({"type":"function_call_output","call_id":"call_abc","output":"from-model\n"})"));
+  CHECK(daemon.close() == 0);
+}
+
+TEST_CASE("an HTTP 500 or a broken stream fails the turn, not the daemon", "[e2e][model]") {
+  TempHome home;
+  MockModel model(home, Json::parse(R"([{"status": 500}, {"cut": "partial "}, {"text": "recovered"}])"));
+  model.write_config(home);
+  Daemon daemon(home);
+  daemon.initialize();
+  const std::string thread = start_thread(daemon, home);
+
+  auto failed = run_turn(daemon, thread, "one");
+  Json turn = turn_of(failed);
+  CHECK(turn["status"] == "failed");
+  CHECK(turn["error"]["message"].get<std::string>().rfind("model request failed: HTTP 500: ", 0) == 0);
+  CHECK(find(failed, "error")["error"] == turn["error"]);
+
+  auto cut = run_turn(daemon, thread, "two");
+  CHECK(turn_of(cut)["status"] == "failed");
+  CHECK(turn_of(cut)["error"]["message"] == "model stream broken: partial message");
+
+  auto ok = run_turn(daemon, thread, "three");
+  CHECK(turn_of(ok)["status"] == "completed");
+  CHECK(turn_of(ok)["items"][0]["text"] == "recovered");
+  CHECK(daemon.close() == 0);
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""A scripted mock of the OpenAI Responses API for the end-to-end tests (python3 stdlib only).
+
+Usage: mock_responses.py SCRIPT.json REQUESTS.jsonl
+Prints `listening on http://127.0.0.1:PORT` and serves until killed. Each POST .../responses gets
+the next reply of SCRIPT (a JSON array), streamed as server-sent events:
+  {"text": "...", "chunks": N}   N response.output_text.delta events, then response.completed
+  {"tool_call": {"call_id", "name", "arguments"}}   a function_call item, then response.completed
+  {"status": 500}                an HTTP error with a JSON body
+  {"cut": "partial text"}        one delta, then the connection closes without response.completed
+Each request body is appended to REQUESTS as one JSON line.
+"""
+import http.server
+import json
+import sys
+
+script = json.load(open(sys.argv[1]))
+requests_log = sys.argv[2]
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def event(self, payload):
+        data = ("data: " + json.dumps(payload) + "\n\n").encode()
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self.wfile.flush()
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        with open(requests_log, "a") as log:
+            log.write(json.dumps(json.loads(body)) + "\n")
+        reply = script.pop(0) if script else {"text": "(the mock has no more replies)"}
+        if "status" in reply:
+            payload = json.dumps({"error": {"message": "scripted failure"}}).encode()
+            self.send_response(reply["status"])
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        self.event({"type": "response.created", "response": {"id": "resp_1"}})
+        if "cut" in reply:
+            self.event({"type": "response.output_text.delta", "delta": reply["cut"]})
+            self.close_connection = True
+            return
+        if "tool_call" in reply:
+            call = reply["tool_call"]
+            self.event({"type": "response.output_item.done",
+                        "item": {"type": "function_call", "call_id": call["call_id"], "name": call["name"],
+                                 "arguments": call["arguments"]}})
+        else:
+            text, n = reply["text"], max(1, reply.get("chunks", 1))
+            size = -(-len(text) // n)
+            for i in range(0, len(text), size):
+                self.event({"type": "response.output_text.delta", "delta": text[i:i + size]})
+            self.event({"type": "response.output_item.done",
+                        "item": {"type": "message", "role": "assistant",
+                                 "content": [{"type": "output_text", "text": text}]}})
+        self.event({"type": "response.completed", "response": {"id": "resp_1", "usage": {}}})
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
+
+
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+print("listening on http://127.0.0.1:%d" % server.server_address[1], flush=True)
+server.serve_forever()
