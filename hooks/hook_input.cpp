@@ -77,4 +77,26 @@ std::string post_tool_use_input(const HookInputContext& c, const std::string& to
 
 std::string interrupt_input(const HookInputContext& c) { return dump(base(c, "Interrupt")); }
 
+std::string pre_model_request_input(const HookInputContext& c, const nlohmann::json& input,
+                                    const nlohmann::json& tools, bool parallel_tool_calls) {
+  Ordered j = base(c, "PreModelRequest");
+  j["input"] = Ordered::parse(input.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  j["tools"] = Ordered::parse(tools.dump());
+  j["parallel_tool_calls"] = parallel_tool_calls;
+  return dump(j);
+}
+
+std::string post_model_request_input(const HookInputContext& c, const std::string& status,
+                                     const std::optional<std::string>& error, const nlohmann::json& output,
+                                     bool needs_follow_up,
+                                     const std::optional<std::string>& last_assistant_message) {
+  Ordered j = base(c, "PostModelRequest");
+  j["status"] = status;
+  j["error"] = error ? Ordered(*error) : Ordered(nullptr);
+  j["output"] = Ordered::parse(output.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  j["needs_follow_up"] = needs_follow_up;
+  j["last_assistant_message"] = last_assistant_message ? Ordered(*last_assistant_message) : Ordered(nullptr);
+  return dump(j);
+}
+
 }  // namespace appserver::hooks

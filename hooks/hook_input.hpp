@@ -38,6 +38,14 @@ std::string permission_request_input(const HookInputContext& c, const std::strin
 std::string post_tool_use_input(const HookInputContext& c, const std::string& tool_name,
                                 const nlohmann::json& tool_input, const nlohmann::json& tool_response,
                                 const std::string& tool_use_id);
+/// PreModelRequest: before each model request; `input` and `tools` are what the model gets.
+std::string pre_model_request_input(const HookInputContext& c, const nlohmann::json& input,
+                                    const nlohmann::json& tools, bool parallel_tool_calls);
+/// PostModelRequest: after each model request. `status` "completed" | "failed" | "cancelled".
+std::string post_model_request_input(const HookInputContext& c, const std::string& status,
+                                     const std::optional<std::string>& error, const nlohmann::json& output,
+                                     bool needs_follow_up,
+                                     const std::optional<std::string>& last_assistant_message);
 /// Interrupt: the turn was interrupted by the client.
 std::string interrupt_input(const HookInputContext& c);
 

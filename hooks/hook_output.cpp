@@ -61,6 +61,10 @@ EventWords words_for(HookEventName event) {
       return {"hook returned invalid post-tool-use JSON output",
               "PostToolUse hook exited with code 2 but did not write feedback to stderr", false, false,
               nullptr, {"decision", "reason"}, {"additionalContext", "updatedMCPToolOutput"}};
+    case E::preModelRequest:
+      return {"hook returned invalid pre-model-request JSON output", nullptr, false, false, nullptr, {}, {}};
+    case E::postModelRequest:
+      return {"hook returned invalid post-model-request JSON output", nullptr, false, false, nullptr, {}, {}};
     case E::interrupt:
       // Observe-only: only systemMessage is accepted, plain text is a failure.
       return {"hook returned invalid interrupt hook JSON output", nullptr, false, true,
@@ -331,6 +335,14 @@ HookRunOutcome interpret_json(HookEventName event, const Json& out, const EventW
         outcome.reason = reason;
         outcome.entries.push_back({HookOutputEntryKind::feedback, reason});
       }
+      return outcome;
+    case HookEventName::preModelRequest:
+      if (stop) return fail_with("PreModelRequest hook returned unsupported continue:false");
+      add_common(false);
+      return outcome;
+    case HookEventName::postModelRequest:
+      if (stop) return fail_with("PostModelRequest hook returned unsupported continue:false");
+      add_common(false);
       return outcome;
     default:
       add_common(false);

@@ -1,6 +1,8 @@
 // The OpenAI Responses API agent; see responses_agent.hpp. The only TU with Beast HTTP/SSL.
 #include "server/agent/responses_agent.hpp"
 
+#include "server/agent/responses_format.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -52,34 +54,6 @@ std::optional<Url> parse_url(const std::string& url) {
     out.port = out.tls ? "443" : "80";
   }
   return out.host.empty() ? std::nullopt : std::optional<Url>(out);
-}
-
-/// The exec_command tool as offered to the model (the reference's name and argument shape).
-Json exec_command_tool() {
-  return Json::parse(R"({
-    "type": "function", "name": "exec_command", "strict": false,
-    "description": "Runs a shell command and returns its output.",
-    "parameters": {"type": "object", "required": ["cmd"], "additionalProperties": false,
-      "properties": {
-        "cmd": {"type": "string", "description": "Shell command to execute."},
-        "workdir": {"type": "string", "description": "Working directory; defaults to the thread's cwd."},
-        "timeout_ms": {"type": "number", "description": "Kill the command after this many milliseconds."},
-        "login": {"type": "boolean"}, "tty": {"type": "boolean"}, "yield_time_ms": {"type": "number"}}}})");
-}
-
-Json input_items(const std::vector<ModelMessage>& conversation) {
-  Json input = Json::array();
-  for (const auto& m : conversation) {
-    if (m.role == "function_call") {
-      input.push_back({{"type", "function_call"}, {"call_id", m.call_id}, {"name", m.name}, {"arguments", m.text}});
-    } else if (m.role == "function_call_output") {
-      input.push_back({{"type", "function_call_output"}, {"call_id", m.call_id}, {"output", m.text}});
-    } else {
-      const char* kind = m.role == "assistant" ? "output_text" : "input_text";
-      input.push_back({{"type", "message"}, {"role", m.role}, {"content", {{{"type", kind}, {"text", m.text}}}}});
-    }
-  }
-  return input;
 }
 
 /// Folds SSE events into the sampling result. Returns false once the response is over.
@@ -182,7 +156,7 @@ asio::awaitable<SamplingResult> ResponsesAgent::sample(SamplingRequest request,
                                                        std::function<void(const std::string&)> on_delta) {
   auto url = parse_url(provider_.base_url);
   if (!url) co_return SamplingResult{"", "invalid base_url `" + provider_.base_url + "` of model provider " + provider_.id};
-  Json body = {{"model", model_}, {"input", input_items(request.conversation)},
+  Json body = {{"model", model_}, {"input", responses_input(request.conversation)},
                {"tools", {exec_command_tool()}}, {"tool_choice", "auto"}, {"parallel_tool_calls", false},
                {"stream", true}, {"store", false}};
   http::request<http::string_body> http_request{http::verb::post, url->path + "/responses", 11};

@@ -5,6 +5,7 @@
 #include "server/threads/live_thread.hpp"
 
 #include "hooks/hook_input.hpp"
+#include "server/agent/responses_format.hpp"
 #include "server/threads/turn_state.hpp"
 
 #include <boost/asio/async_result.hpp>
@@ -148,13 +149,37 @@ asio::awaitable<bool> LiveThread::sample_reply(TurnState& turn, std::vector<Tool
     item = v2::AgentMessageItem{ctx_.ids->next("item"), "", std::nullopt};
     emit(v2::ItemStartedNotification{*item, id_, turn.turn.id, ctx_.clock->now_ms()});
   };
+  const hooks::HookInputContext context = hook_context(turn);
+  {  // PreModelRequest: observe-only; sees the request as the model will.
+    hooks::HookInvocation invocation{
+        HookEventName::preModelRequest, std::nullopt,
+        hooks::pre_model_request_input(context, responses_input(history_.model_messages()),
+                                       protocol::Json::array({exec_command_tool()}), false)};
+    co_await run_event(turn, std::move(invocation));
+    if (turn.interrupted) co_return false;
+  }
   SamplingRequest request{history_.model_messages(), turn.conversation_start, turn.agent_cancelled};
   auto result = co_await agent_->sample(std::move(request), [&](const std::string& delta) {
     start_item();
     item->text += delta;
     emit(v2::AgentMessageDeltaNotification{id_, turn.turn.id, item->id, delta});
   });
-  if (result.cancelled) co_return false;  // interrupted: the partial message is not completed
+  {  // PostModelRequest: observe-only; what came back.
+    protocol::Json output = protocol::Json::array();
+    if (!result.text.empty())
+      output.push_back({{"type", "message"}, {"role", "assistant"},
+                        {"content", {{{"type", "output_text"}, {"text", result.text}}}}});
+    for (const auto& call : result.tool_calls)
+      output.push_back({{"type", "function_call"}, {"call_id", call.call_id}, {"name", call.name},
+                        {"arguments", call.arguments.dump()}});
+    const std::string status = result.cancelled ? "cancelled" : result.error ? "failed" : "completed";
+    hooks::HookInvocation invocation{
+        HookEventName::postModelRequest, std::nullopt,
+        hooks::post_model_request_input(context, status, result.error, output, !result.tool_calls.empty(),
+                                        result.text.empty() ? std::nullopt : std::optional(result.text))};
+    co_await run_event(turn, std::move(invocation));
+  }
+  if (result.cancelled || turn.interrupted) co_return false;  // interrupted: the partial message is not completed
   if (result.error) {
     spdlog::warn("thread {}: turn {} failed: {}", id_, turn.turn.id, *result.error);
     if (item) emit(v2::ItemCompletedNotification{*item, id_, turn.turn.id, ctx_.clock->now_ms(), std::nullopt});

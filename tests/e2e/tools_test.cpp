@@ -244,3 +244,34 @@ TEST_CASE("PermissionRequest hooks decide before the client is asked", "[e2e][to
     }
   }
 }
+
+TEST_CASE("PreModelRequest and PostModelRequest hooks run around every model request", "[e2e][tools]") {
+  TempHome home;
+  const auto log = home.root / "model-hooks.jsonl";
+  const std::string record = "cat >> " + log.string() + "; echo >> " + log.string();
+  home.write_hooks(R"({"hooks":{"PreModelRequest":[{"hooks":[{"type":"command","command":)" + Json(record).dump() +
+                   R"(}]}],"PostModelRequest":[{"hooks":[{"type":"command","command":)" + Json(record).dump() + "}]}]}}");
+  Daemon daemon(home);
+  daemon.initialize();
+  const std::string thread = start_thread(daemon, home);
+  auto messages = run_turn(daemon, thread, "!echo one");  // two samples: the tool call, then the reply
+  std::vector<std::string> events;
+  const Json completed = find(messages, "turn/completed");
+  for (const auto& run : completed["turn"]["hookRuns"]) events.push_back(run["eventName"]);
+  CHECK(events == std::vector<std::string>{"preModelRequest", "postModelRequest", "preModelRequest", "postModelRequest"});
+  std::ifstream in(log);
+  std::vector<Json> inputs;
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) inputs.push_back(Json::parse(line));
+  REQUIRE(inputs.size() == 4);
+  CHECK(inputs[0]["hook_event_name"] == "PreModelRequest");
+  CHECK(inputs[0]["tools"][0]["name"] == "exec_command");
+  CHECK(inputs[0]["input"].back()["content"][0]["text"] == "!echo one");
+  CHECK(inputs[1]["status"] == "completed");
+  CHECK(inputs[1]["needs_follow_up"] == true);
+  CHECK(inputs[1]["output"][0]["type"] == "function_call");
+  CHECK(inputs[2]["input"].back() == Json::parse(R"({"type":"function_call_output","call_id":"call_1","output":"one\n"})"));
+  CHECK(inputs[3]["needs_follow_up"] == false);
+  CHECK(inputs[3]["last_assistant_message"].get<std::string>().rfind("I ran `echo one`", 0) == 0);
+  CHECK(daemon.close() == 0);
+}

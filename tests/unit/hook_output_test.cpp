@@ -119,3 +119,75 @@ TEST_CASE("runner failures: exit codes, signals, timeouts and spawn errors", "[o
   check(HookEventName::stop, spawn_failed,
         {S::failed, {{K::error, "No such file or directory (os error 2)"}}});
 }
+
+TEST_CASE("PreToolUse: deny, legacy block and exit 2 block; invalid decisions fail open", "[output]") {
+  const auto E = HookEventName::preToolUse;
+  check(E, exited(0, R"({"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"deny","permissionDecisionReason":" no "}})"),
+        {S::blocked, {{K::feedback, "no"}}, {}, false, true, "no"});
+  check(E, exited(0, R"({"decision":"block","reason":"legacy"})"), {S::blocked, {{K::feedback, "legacy"}}, {}, false, true, "legacy"});
+  check(E, exited(2, "", "from stderr"), {S::blocked, {{K::feedback, "from stderr"}}, {}, false, true, "from stderr"});
+  check(E, exited(2, "", " "), {S::failed, {{K::error, "PreToolUse hook exited with code 2 but did not write a blocking reason to stderr"}}});
+  const std::pair<const char*, const char*> invalid[] = {
+      {R"({"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"allow"}})", "PreToolUse hook returned unsupported permissionDecision:allow"},
+      {R"({"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"ask"}})", "PreToolUse hook returned unsupported permissionDecision:ask"},
+      {R"({"hookSpecificOutput":{"hookEventName":"PreToolUse","updatedInput":{"command":"x"}}})", "PreToolUse hook returned updatedInput without permissionDecision:allow"},
+      {R"({"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"deny"}})", "PreToolUse hook returned permissionDecision:deny without a non-empty permissionDecisionReason"},
+      {R"({"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecisionReason":"why"}})", "PreToolUse hook returned permissionDecisionReason without permissionDecision"},
+      {R"({"decision":"approve"})", "PreToolUse hook returned unsupported decision:approve"},
+      {R"({"decision":"block"})", "PreToolUse hook returned decision:block without a non-empty reason"},
+      {R"({"reason":"why"})", "PreToolUse hook returned reason without decision"},
+      {R"({"continue":false})", "PreToolUse hook returned unsupported continue:false"},
+      {R"({"suppressOutput":true})", "PreToolUse hook returned unsupported suppressOutput"},
+  };
+  for (const auto& [out, text] : invalid) {
+    INFO(out);
+    check(E, exited(0, out), {S::failed, {{K::error, text}}});
+  }
+  auto rewrite = interpret_command_result(
+      E, exited(0, R"({"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"allow","updatedInput":{"command":"ls"},"additionalContext":"ctx"}})"), 5);
+  CHECK(rewrite.status == S::completed);
+  CHECK(rewrite.updated_input == std::optional<nlohmann::json>(nlohmann::json{{"command", "ls"}}));
+  CHECK(rewrite.contexts == std::vector<std::string>{"ctx"});
+  check(E, exited(0, "plain text is ignored"), {S::completed});
+  check(E, exited(0, "{broken"), {S::failed, {{K::error, "hook returned invalid pre-tool-use JSON output"}}});
+}
+
+TEST_CASE("PermissionRequest: allow, deny with message or default, exit 2; reserved fields fail", "[output]") {
+  const auto E = HookEventName::permissionRequest;
+  auto allow = interpret_command_result(E, exited(0, R"({"hookSpecificOutput":{"hookEventName":"PermissionRequest","decision":{"behavior":"allow"}}})"), 5);
+  CHECK(allow.status == S::completed);
+  CHECK(allow.verdict == std::optional<std::string>("allow"));
+  check(E, exited(0, R"({"hookSpecificOutput":{"hookEventName":"PermissionRequest","decision":{"behavior":"deny","message":"nope"}}})"),
+        {S::blocked, {{K::feedback, "nope"}}, {}, false, true, "nope"});
+  check(E, exited(0, R"({"hookSpecificOutput":{"hookEventName":"PermissionRequest","decision":{"behavior":"deny"}}})"),
+        {S::blocked, {{K::feedback, "PermissionRequest hook denied approval"}}, {}, false, true, "PermissionRequest hook denied approval"});
+  CHECK(interpret_command_result(E, exited(2, "", "denied by exit 2"), 5).verdict == std::optional<std::string>("deny"));
+  check(E, exited(0, R"({"hookSpecificOutput":{"hookEventName":"PermissionRequest","decision":{"behavior":"allow","updatedInput":{}}}})"),
+        {S::failed, {{K::error, "PermissionRequest hook returned unsupported updatedInput"}}});
+  check(E, exited(0, R"({"hookSpecificOutput":{"hookEventName":"PermissionRequest","decision":{"behavior":"deny","interrupt":true}}})"),
+        {S::failed, {{K::error, "PermissionRequest hook returned unsupported interrupt:true"}}});
+  check(E, exited(0, R"({"systemMessage":"no decision"})"), {S::completed, {{K::warning, "no decision"}}});
+}
+
+TEST_CASE("PostToolUse: block and exit 2 replace the output; continue:false stops with feedback", "[output]") {
+  const auto E = HookEventName::postToolUse;
+  check(E, exited(0, R"({"decision":"block","reason":"hidden"})"), {S::blocked, {{K::feedback, "hidden"}}, {}, false, true, "hidden"});
+  check(E, exited(2, "", "bad output"), {S::blocked, {{K::feedback, "bad output"}}, {}, false, true, "bad output"});
+  check(E, exited(0, R"({"continue":false,"stopReason":"enough"})"), {S::stopped, {{K::stop, "enough"}}, {}, false, true, "enough"});
+  check(E, exited(0, R"({"continue":false})"),
+        {S::stopped, {{K::stop, "PostToolUse hook stopped execution"}}, {}, false, true, "PostToolUse hook stopped execution"});
+  check(E, exited(0, R"({"decision":"block"})"), {S::failed, {{K::error, "PostToolUse hook returned decision:block without a non-empty reason"}}});
+  check(E, exited(0, R"({"hookSpecificOutput":{"hookEventName":"PostToolUse","updatedMCPToolOutput":{}}})"),
+        {S::failed, {{K::error, "PostToolUse hook returned unsupported updatedMCPToolOutput"}}});
+  check(E, exited(0, R"({"hookSpecificOutput":{"hookEventName":"PostToolUse","additionalContext":"after"}})"),
+        {S::completed, {{K::context, "after"}}, {"after"}});
+}
+
+TEST_CASE("Interrupt and model-request hooks are observe-only", "[output]") {
+  check(HookEventName::interrupt, exited(0, R"({"systemMessage":"bye"})"), {S::completed, {{K::warning, "bye"}}});
+  check(HookEventName::interrupt, exited(0, R"({"continue":true})"), {S::failed, {{K::error, "hook returned invalid interrupt hook JSON output"}}});
+  check(HookEventName::interrupt, exited(0, "text"), {S::failed, {{K::error, "Interrupt hook returned non-JSON stdout"}}});
+  check(HookEventName::preModelRequest, exited(0, R"({"continue":false})"),
+        {S::failed, {{K::error, "PreModelRequest hook returned unsupported continue:false"}}});
+  check(HookEventName::postModelRequest, exited(0, R"({"systemMessage":"seen"})"), {S::completed, {{K::warning, "seen"}}});
+}
