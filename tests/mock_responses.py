@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """A scripted mock of the OpenAI Responses API for the end-to-end tests (python3 stdlib only).
 
-Usage: mock_responses.py SCRIPT.json REQUESTS.jsonl
-Prints `listening on http://127.0.0.1:PORT` and serves until killed. Each POST .../responses gets
+Usage: mock_responses.py SCRIPT.json REQUESTS.jsonl [CERT.pem KEY.pem]
+Prints `listening on http://127.0.0.1:PORT` (https with a certificate) and serves until killed. Each POST .../responses gets
 the next reply of SCRIPT (a JSON array), streamed as server-sent events:
   {"text": "...", "chunks": N}   N response.output_text.delta events, then response.completed
   {"tool_call": {"call_id", "name", "arguments"}}   a function_call item, then response.completed
@@ -12,6 +12,7 @@ Each request body is appended to REQUESTS as one JSON line.
 """
 import http.server
 import json
+import ssl
 import sys
 
 script = json.load(open(sys.argv[1]))
@@ -70,5 +71,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-print("listening on http://127.0.0.1:%d" % server.server_address[1], flush=True)
+scheme = "http"
+if len(sys.argv) == 5:
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(sys.argv[3], sys.argv[4])
+    server.socket = tls.wrap_socket(server.socket, server_side=True)
+    scheme = "https"
+print("listening on %s://127.0.0.1:%d" % (scheme, server.server_address[1]), flush=True)
 server.serve_forever()

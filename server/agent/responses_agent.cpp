@@ -176,6 +176,7 @@ asio::awaitable<SamplingResult> ResponsesAgent::sample(SamplingRequest request,
 
   auto executor = co_await asio::this_coro::executor;
   SamplingResult result;
+  int request_retries = 0, stream_retries = 0;
   for (int attempt = 0;; ++attempt) {
     result = SamplingResult{};
     int status = 0;
@@ -202,12 +203,17 @@ asio::awaitable<SamplingResult> ResponsesAgent::sample(SamplingRequest request,
     } catch (const std::exception& e) {
       result.error = "model request failed: " + std::string(e.what());
     }
-    // Retry only what failed before any output reached the client.
-    const bool retryable = result.error && (status == 0 || status >= 500) && result.text.empty() &&
-                           result.tool_calls.empty() && !result.cancelled;
-    if (!retryable || attempt >= provider_.request_max_retries) break;
-    spdlog::warn("model request to {} failed ({}); retry {} of {}", provider_.base_url, *result.error,
-                 attempt + 1, provider_.request_max_retries);
+    // Retry only what failed before any output reached the client: connection failures and
+    // HTTP 5xx up to request_max_retries, a stream broken before its first event up to
+    // stream_max_retries.
+    const bool nothing_out = result.text.empty() && result.tool_calls.empty() && !result.cancelled;
+    const bool request_failed = status == 0 || status >= 500;
+    const bool stream_broke = status == 200;
+    if (!result.error || !nothing_out) break;
+    if (request_failed && request_retries++ >= provider_.request_max_retries) break;
+    if (stream_broke && stream_retries++ >= provider_.stream_max_retries) break;
+    if (!request_failed && !stream_broke) break;
+    spdlog::warn("model request to {} failed ({}); retrying", provider_.base_url, *result.error);
     asio::steady_timer delay(executor, std::chrono::milliseconds(200 * (attempt + 1)));
     co_await delay.async_wait(asio::use_awaitable);
   }

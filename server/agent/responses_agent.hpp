@@ -4,7 +4,9 @@
 // outputs) and offers the `exec_command` tool. `response.output_text.delta` → text deltas;
 // a `function_call` output item → a tool call; `response.completed` ends the sample. HTTP
 // errors, broken streams and timeouts become SamplingResult::error (the turn fails with a
-// TurnError); connection failures and HTTP 5xx are retried `request_max_retries` times.
+// TurnError); connection failures and HTTP 5xx are retried `request_max_retries` times, a
+// stream that broke before any output `stream_max_retries` times. HTTPS verifies the server
+// against the system CA store (OpenSSL's default paths; `SSL_CERT_FILE` overrides them).
 #pragma once
 
 #include "server/agent/agent.hpp"

@@ -23,7 +23,7 @@ struct ModelProvider {
   std::optional<std::string> env_key;  // bearer token taken from this environment variable
   bool requires_openai_auth = false;
   int request_max_retries = 4;     // connection failures and HTTP 5xx
-  int stream_max_retries = 5;      // accepted; a broken stream fails the turn (no resume)
+  int stream_max_retries = 5;      // a stream that broke before its first event
   std::chrono::milliseconds stream_idle_timeout{300'000};
 };
 

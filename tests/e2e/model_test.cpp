@@ -13,10 +13,10 @@ using namespace e2e;
 namespace {
 /// The mock model server, scripted with `replies` (see mock_responses.py).
 struct MockModel {
-  MockModel(const TempHome& home, const Json& replies) : root(home.root) {
+  MockModel(const TempHome& home, const Json& replies, const std::string& tls_args = "") : root(home.root) {
     std::ofstream(root / "script.json") << replies.dump();
     const std::string command = "python3 " + std::string(MOCK_RESPONSES) + " " + (root / "script.json").string() +
-                                " " + (root / "requests.jsonl").string() + " > " + (root / "mock.out").string() +
+                                " " + (root / "requests.jsonl").string() + " " + tls_args + " > " + (root / "mock.out").string() +
                                 " 2>&1 & echo $! > " + (root / "mock.pid").string();
     REQUIRE(std::system(command.c_str()) == 0);
     for (int i = 0; i < 200 && url.empty(); ++i) {
@@ -120,5 +120,48 @@ TEST_CASE("an HTTP 500 or a broken stream fails the turn, not the daemon", "[e2e
   auto ok = run_turn(daemon, thread, "three");
   CHECK(turn_of(ok)["status"] == "completed");
   CHECK(turn_of(ok)["items"][0]["text"] == "recovered");
+  CHECK(daemon.close() == 0);
+}
+
+TEST_CASE("HTTPS: the server certificate is verified; a stream broken before output is retried", "[e2e][model]") {
+  TempHome home;
+  const auto cert = home.root / "cert.pem", key = home.root / "key.pem";
+  const std::string make_cert = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+                                "-addext subjectAltName=IP:127.0.0.1 -keyout " + key.string() + " -out " +
+                                cert.string() + " > /dev/null 2>&1";
+  REQUIRE(std::system(make_cert.c_str()) == 0);
+  MockModel model(home, Json::parse(R"([{"cut": ""}, {"text": "over TLS"}])"), cert.string() + " " + key.string());
+  REQUIRE(model.url.rfind("https://", 0) == 0);
+  std::ofstream(home.home / "config.toml") << "model = \"mock-model\"\nmodel_provider = \"mock\"\n"
+                                           << "[model_providers.mock]\nbase_url = \"" << model.url
+                                           << "/v1\"\nwire_api = \"responses\"\nstream_max_retries = 1\n";
+  ::setenv("SSL_CERT_FILE", cert.c_str(), 1);  // the daemon trusts the test CA, nothing else
+  Daemon daemon(home);
+  ::unsetenv("SSL_CERT_FILE");
+  daemon.initialize();
+  const std::string thread = start_thread(daemon, home);
+  auto messages = run_turn(daemon, thread, "hello over TLS");
+  CHECK(turn_of(messages)["status"] == "completed");
+  CHECK(turn_of(messages)["items"][0]["text"] == "over TLS");
+  CHECK(model.requests().size() == 2);  // the broken first stream was retried
+  CHECK(daemon.close() == 0);
+}
+
+TEST_CASE("HTTPS: an untrusted certificate fails the turn", "[e2e][model]") {
+  TempHome home;
+  const auto cert = home.root / "cert.pem", key = home.root / "key.pem";
+  const std::string make_cert = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+                                "-addext subjectAltName=IP:127.0.0.1 -keyout " + key.string() + " -out " +
+                                cert.string() + " > /dev/null 2>&1";
+  REQUIRE(std::system(make_cert.c_str()) == 0);
+  MockModel model(home, Json::parse(R"([{"text": "never seen"}])"), cert.string() + " " + key.string());
+  model.write_config(home);
+  Daemon daemon(home);
+  daemon.initialize();
+  const std::string thread = start_thread(daemon, home);
+  auto messages = run_turn(daemon, thread, "hello");
+  CHECK(turn_of(messages)["status"] == "failed");
+  CHECK(turn_of(messages)["error"]["message"].get<std::string>().find("certificate verify failed") != std::string::npos);
+  CHECK(model.requests().empty());
   CHECK(daemon.close() == 0);
 }
