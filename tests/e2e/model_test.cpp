@@ -48,6 +48,16 @@ struct MockModel {
 };
 
 Json turn_of(const std::vector<Json>& messages) { return find(messages, "turn/completed")["turn"]; }
+
+/// A self-signed certificate for 127.0.0.1 (openssl CLI): {cert.pem, key.pem} in the temp root.
+std::pair<std::filesystem::path, std::filesystem::path> make_certificate(const TempHome& home) {
+  const auto cert = home.root / "cert.pem", key = home.root / "key.pem";
+  const std::string command = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+                              "-addext subjectAltName=IP:127.0.0.1 -keyout " + key.string() + " -out " +
+                              cert.string() + " > /dev/null 2>&1";
+  REQUIRE(std::system(command.c_str()) == 0);
+  return {cert, key};
+}
 }  // namespace
 
 TEST_CASE("the Responses API agent streams the model's reply", "[e2e][model]") {
@@ -125,11 +135,7 @@ TEST_CASE("an HTTP 500 or a broken stream fails the turn, not the daemon", "[e2e
 
 TEST_CASE("HTTPS: the server certificate is verified; a stream broken before output is retried", "[e2e][model]") {
   TempHome home;
-  const auto cert = home.root / "cert.pem", key = home.root / "key.pem";
-  const std::string make_cert = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
-                                "-addext subjectAltName=IP:127.0.0.1 -keyout " + key.string() + " -out " +
-                                cert.string() + " > /dev/null 2>&1";
-  REQUIRE(std::system(make_cert.c_str()) == 0);
+  const auto [cert, key] = make_certificate(home);
   MockModel model(home, Json::parse(R"([{"cut": ""}, {"text": "over TLS"}])"), cert.string() + " " + key.string());
   REQUIRE(model.url.rfind("https://", 0) == 0);
   std::ofstream(home.home / "config.toml") << "model = \"mock-model\"\nmodel_provider = \"mock\"\n"
@@ -149,11 +155,7 @@ TEST_CASE("HTTPS: the server certificate is verified; a stream broken before out
 
 TEST_CASE("HTTPS: an untrusted certificate fails the turn", "[e2e][model]") {
   TempHome home;
-  const auto cert = home.root / "cert.pem", key = home.root / "key.pem";
-  const std::string make_cert = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
-                                "-addext subjectAltName=IP:127.0.0.1 -keyout " + key.string() + " -out " +
-                                cert.string() + " > /dev/null 2>&1";
-  REQUIRE(std::system(make_cert.c_str()) == 0);
+  const auto [cert, key] = make_certificate(home);
   MockModel model(home, Json::parse(R"([{"text": "never seen"}])"), cert.string() + " " + key.string());
   model.write_config(home);
   Daemon daemon(home);
