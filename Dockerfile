@@ -9,10 +9,12 @@ RUN cmake -S /src -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=
 
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends libspdlog1.10 libfmt9 \
-      libssl3 ca-certificates \
+      libssl3 libtomlplusplus3 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --create-home app
 COPY --from=build /build/server/app-server /usr/local/bin/app-server
 USER app
 ENV APP_SERVER_HOME=/home/app/.app-server
+EXPOSE 4500
+# stdio by default; for remote UIs: --listen ws://0.0.0.0:4500 --ws-auth capability-token --ws-token-file …
 ENTRYPOINT ["app-server"]

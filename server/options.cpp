@@ -14,7 +14,8 @@ std::string usage() {
 Usage: app-server [options]
        app-server generate-json-schema --out DIR [--docs FILE]
        app-server generate-json-schema --check DIR [--docs FILE]
-       app-server replay FILE [--server-cmd CMD] [--update] [--convert]
+       app-server replay FILE [--server-cmd CMD | --url ws://HOST:PORT] [--transport stdio|ws]
+                         [--update] [--convert] [--no-validate]   (see docs/testing.md)
 
 Options:
   --listen URL            transport to serve, repeatable: stdio:// (JSON lines on stdin/stdout,
