@@ -91,6 +91,16 @@ std::string make_notification(std::string_view method, const Json& params,
   return Json{{"method", method}, {"params", params}, {"emittedAtMs", emitted_at_ms}}.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
+std::string make_notification_text(std::string_view method, std::string_view params_text,
+                                   std::int64_t emitted_at_ms) {
+  // Key order matches make_notification (nlohmann sorts keys): emittedAtMs, method, params.
+  std::string out = "{\"emittedAtMs\":" + std::to_string(emitted_at_ms) + ",\"method\":" +
+                    Json(method).dump() + ",\"params\":";
+  out.append(params_text);
+  out += '}';
+  return out;
+}
+
 std::string make_request(const RequestId& id, std::string_view method, const Json& params) {
   return Json{{"id", id}, {"method", method}, {"params", params}}.dump(-1, ' ', false, Json::error_handler_t::replace);
 }

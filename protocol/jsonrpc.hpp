@@ -87,6 +87,10 @@ std::string make_error(const RequestId& id, const RpcError& error);
 /// Serialises a notification `{"method":…,"params":…,"emittedAtMs":…}`.
 std::string make_notification(std::string_view method, const Json& params,
                               std::int64_t emitted_at_ms);
+/// The same, with `params` already serialised (compact JSON text), so one dump can serve both
+/// the history file and the wire.
+std::string make_notification_text(std::string_view method, std::string_view params_text,
+                                   std::int64_t emitted_at_ms);
 /// Serialises a server → client request `{"id":…,"method":…,"params":…}`.
 std::string make_request(const RequestId& id, std::string_view method, const Json& params);
 

@@ -29,14 +29,15 @@ void Handlers::on_config_read(const ConnectionPtr&, v2::ConfigReadParams,
                               Reply<v2::ConfigReadResponse> reply) {
   auto agent = ctx_.make_agent();
   v2::ConfigReadResponse response;
-  response.config = ctx_.config.effective();
+  const protocol::Json from_file = ctx_.config.effective();
+  response.config = from_file;
   if (!response.config.contains("model")) response.config["model"] = agent->model();
   if (!response.config.contains("model_provider")) response.config["model_provider"] = agent->provider();
   if (!response.config.contains("approval_policy")) response.config["approval_policy"] = "never";
   if (!response.config.contains("sandbox_mode")) response.config["sandbox_mode"] = "danger-full-access";
   if (ctx_.config.exists)
     for (const auto& key : {"model", "model_provider", "approval_policy", "sandbox_mode"})
-      if (ctx_.config.effective().contains(key))
+      if (from_file.contains(key))
         response.origins[key] = {{"name", {{"type", "user"}, {"file", ctx_.config.path.string()}}}};
   reply(response);
 }

@@ -44,10 +44,15 @@ void Outgoing::request(const ConnectionPtr& connection, std::int64_t id, std::st
 
 std::shared_ptr<const std::string> Outgoing::serialise(std::string_view method,
                                                        const protocol::Json& params) const {
+  return serialise(method, params, params.dump(-1, ' ', false, protocol::Json::error_handler_t::replace));
+}
+
+std::shared_ptr<const std::string> Outgoing::serialise(std::string_view method, const protocol::Json& params,
+                                                       std::string_view params_text) const {
   if (policy_.validate_all || method == "hook/started" || method == "hook/completed")
     report("notification", method, validator_.validate_notification(method, params), params);
   return std::make_shared<const std::string>(
-      protocol::make_notification(method, params, clock_.now_ms()));
+      protocol::make_notification_text(method, params_text, clock_.now_ms()));
 }
 
 void Outgoing::deliver(const std::vector<ConnectionWeak>& to, std::string_view method,

@@ -43,6 +43,10 @@ class Outgoing {
   /// Serialises a notification once; returns the buffer to pass to deliver().
   std::shared_ptr<const std::string> serialise(std::string_view method,
                                                const protocol::Json& params) const;
+  /// The same when the caller already has `params` as compact JSON text (`params_text` must
+  /// be `params.dump()`); `params` is still what is validated.
+  std::shared_ptr<const std::string> serialise(std::string_view method, const protocol::Json& params,
+                                               std::string_view params_text) const;
   /// Queues a serialised notification on every live connection of `to` that did not opt out.
   void deliver(const std::vector<ConnectionWeak>& to, std::string_view method,
                const std::shared_ptr<const std::string>& message) const;

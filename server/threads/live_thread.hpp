@@ -117,12 +117,14 @@ template <class Notification>
 void LiveThread::emit(const Notification& notification) {
   using Traits = protocol::NotificationTraits<Notification>;
   const protocol::Json params = protocol::encode(notification);
+  // One dump of the params serves both the history file and the wire message.
+  const std::string params_text = params.dump(-1, ' ', false, protocol::Json::error_handler_t::replace);
   if constexpr (Traits::history == protocol::History::stored) {
     history_.apply(Traits::method, params);
-    log_->append(Traits::method, params);
+    log_->append_text(Traits::method, params_text);
   }
   ctx_.outgoing.deliver(subscribers_, Traits::method,
-                        ctx_.outgoing.serialise(Traits::method, params));
+                        ctx_.outgoing.serialise(Traits::method, params, params_text));
 }
 
 }  // namespace appserver

@@ -32,9 +32,14 @@ ThreadLog::~ThreadLog() {
 }
 
 bool ThreadLog::append(std::string_view method, const Json& params) {
-  std::string line = Json{{"method", method}, {"params", params}}.dump(
-      -1, ' ', false, Json::error_handler_t::replace);
-  line += '\n';
+  return append_text(method, params.dump(-1, ' ', false, Json::error_handler_t::replace));
+}
+
+bool ThreadLog::append_text(std::string_view method, std::string_view params_text) {
+  // Key order as nlohmann writes it: method, params. One write(2) for the whole line.
+  std::string line = "{\"method\":" + Json(method).dump() + ",\"params\":";
+  line.append(params_text);
+  line += "}\n";
   std::size_t written = 0;
   while (written < line.size()) {
     ssize_t n = ::write(fd_, line.data() + written, line.size() - written);

@@ -29,6 +29,8 @@ class ThreadLog {
 
   /// Appends one record line. Returns false (and logs) if the write failed.
   bool append(std::string_view method, const protocol::Json& params);
+  /// The same with `params` already serialised as compact JSON text.
+  bool append_text(std::string_view method, std::string_view params_text);
   const std::filesystem::path& path() const { return path_; }
 
  private:

@@ -48,3 +48,8 @@ TEST_CASE("output omits the jsonrpc member and carries emittedAtMs on notificati
   CHECK(Json::parse(make_notification("turn/started", Json::object(), 1234)) ==
         Json::parse(R"({"method":"turn/started","params":{},"emittedAtMs":1234})"));
 }
+
+TEST_CASE("a notification built from pre-serialised params is byte-identical", "[jsonrpc]") {
+  const Json params = Json::parse(R"({"threadId":"t","turn":{"id":"x","items":[]}})");
+  CHECK(make_notification_text("turn/started", params.dump(), 1234) == make_notification("turn/started", params, 1234));
+}
