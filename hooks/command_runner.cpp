@@ -146,10 +146,14 @@ class CommandRun final : public RunningCommand, public std::enable_shared_from_t
       envp.push_back(nullptr);
       env = envp.data();
     }
-    std::string sh = "/bin/sh", dash_c = "-c", command = spec_.command;
-    std::array<char*, 4> argv{sh.data(), dash_c.data(), command.data(), nullptr};
+    // A shell command line, or (the [hooks] argv form) a program run without a shell.
+    std::vector<std::string> words = spec_.argv;
+    if (words.empty()) words = {"/bin/sh", "-c", spec_.command};
+    std::vector<char*> argv;
+    for (auto& w : words) argv.push_back(w.data());
+    argv.push_back(nullptr);
     pid_t pid = -1;
-    int rc = ::posix_spawn(&pid, "/bin/sh", &actions, &attr, argv.data(), env);
+    int rc = ::posix_spawnp(&pid, argv[0], &actions, &attr, argv.data(), env);
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
     ::close(in.read);

@@ -1,4 +1,4 @@
-// Runs one shell command asynchronously: `/bin/sh -c <command>` in a given cwd, in its own
+// Runs one command asynchronously: `/bin/sh -c <command>` (or an argv, no shell) in a given cwd, in its own
 // process group, with a payload written to its stdin (then closed), stdout/stderr captured up
 // to a bound, and a timeout that SIGKILLs the whole group. This is the only file that knows how
 // processes are made (posix_spawn, with the pid adopted by Boost.Process v2 for the wait).
@@ -20,7 +20,8 @@
 namespace appserver::hooks {
 
 struct CommandSpec {
-  std::string command;                     // shell command line
+  std::string command;                     // shell command line, run with /bin/sh -c
+  std::vector<std::string> argv;           // when set: run argv[0] (PATH search) without a shell
   std::string cwd;                         // working directory ("" = inherit)
   std::string stdin_data;                  // written in full, then stdin is closed
   std::chrono::milliseconds timeout{600'000};

@@ -22,7 +22,9 @@ struct FileError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-std::string sha256_hex(const std::string& data) {
+}  // namespace
+
+std::string sha256_hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
@@ -35,13 +37,16 @@ std::string sha256_hex(const std::string& data) {
   return out;
 }
 
+namespace {
+
 /// `sha256:<hex>` of the canonical JSON of a handler (hooks-spec.md §1.4).
 std::string definition_hash(const HookHandler& h, const EventInfo& info) {
-  Json handler = {{"type", "command"},
-                  {"command", h.command},
-                  {"timeout", h.timeout_sec},
-                  {"async", h.async}};
+  Json handler = {{"type", "command"}, {"timeout", h.timeout_sec}, {"async", h.async}};
+  if (h.argv.empty()) handler["command"] = h.command;
+  else handler["argv"] = h.argv;
   if (h.status_message) handler["statusMessage"] = *h.status_message;
+  if (h.additional_context_limit && *h.additional_context_limit != kDefaultContextLimit)
+    handler["additionalContextLimit"] = *h.additional_context_limit;
   Json doc = {{"event_name", info.snake}, {"hooks", Json::array({handler})}};
   if (h.matcher.pattern()) doc["matcher"] = *h.matcher.pattern();
   return "sha256:" + sha256_hex(doc.dump());
@@ -56,6 +61,44 @@ std::optional<std::string> optional_string(const Json& object, const char* field
   if (!it->is_string())
     throw FileError(path + "." + field + ": expected string, found " + type_name(*it));
   return it->get<std::string>();
+}
+
+/// Events whose output can carry additionalContext (the only ones honouring its limit).
+bool emits_context(HookEventName e) {
+  return e == HookEventName::preToolUse || e == HookEventName::postToolUse ||
+         e == HookEventName::sessionStart || e == HookEventName::userPromptSubmit ||
+         e == HookEventName::subagentStart;
+}
+
+/// Session-teardown events keep shutdown bounded: default 1 s, at most 3 s, never async.
+void normalise_teardown(HookHandler& handler, bool timeout_given, const std::string& file,
+                        HookSet& out) {
+  if (handler.event != HookEventName::sessionEnd && handler.event != HookEventName::interrupt) return;
+  const char* name = handler.event == HookEventName::sessionEnd ? "SessionEnd" : "Interrupt";
+  if (!timeout_given) handler.timeout_sec = handler.event == HookEventName::sessionEnd ? 1 : 3;
+  if (handler.timeout_sec > 3) {
+    out.warnings.push_back(std::string("clamping ") + name + " hook timeout to 3s in " + file);
+    handler.timeout_sec = 3;
+  }
+  if (handler.async) {
+    out.warnings.push_back(std::string("running async ") + name + " hook synchronously in " + file);
+    handler.async = false;
+  }
+}
+
+/// Fills identity fields and appends the handler.
+void commit_handler(HookHandler handler, const EventInfo& info, std::size_t group_index,
+                    std::size_t handler_index, const HookSourceFile& source, std::int64_t& next_order,
+                    HookSet& out) {
+  handler.source_path = source.path.string();
+  handler.source = source.source;
+  handler.is_managed = source.managed;
+  handler.trust_status = source.managed ? HookTrustStatus::managed : HookTrustStatus::untrusted;
+  handler.display_order = next_order++;
+  handler.key = handler.source_path + ":" + std::string(info.snake) + ":" + std::to_string(group_index) +
+                ":" + std::to_string(handler_index);
+  handler.current_hash = definition_hash(handler, info);
+  out.handlers.push_back(std::move(handler));
 }
 
 void parse_handler(const Json& h, const std::string& path, const EventInfo& info,
@@ -100,50 +143,87 @@ void parse_handler(const Json& h, const std::string& path, const EventInfo& info
     handler.async = a->get<bool>();
   }
   handler.status_message = optional_string(h, "statusMessage", path);
+  if (auto l = h.find("additionalContextLimit"); l != h.end() && !l->is_null()) {
+    if (!l->is_number_unsigned() && !(l->is_number_integer() && l->get<std::int64_t>() >= 0))
+      throw FileError(path + ".additionalContextLimit: expected unsigned integer, found " + l->dump());
+    if (emits_context(info.event))
+      handler.additional_context_limit = l->get<std::int64_t>();
+    else
+      out.warnings.push_back("ignoring additionalContextLimit for " + std::string(info.pascal) +
+                             " hook in " + file + ": this event cannot emit additionalContext");
+  }
 
   if (trim_copy(handler.command).empty()) {
     out.warnings.push_back("skipping empty hook command in " + file);
     return;
   }
-  if (info.event == HookEventName::sessionEnd) {
-    if (!h.contains("timeout") || h["timeout"].is_null()) handler.timeout_sec = 1;
-    if (handler.timeout_sec > 3) {
-      out.warnings.push_back("clamping SessionEnd hook timeout to 3s in " + file);
-      handler.timeout_sec = 3;
-    }
-    if (handler.async) {
-      out.warnings.push_back("running async SessionEnd hook synchronously in " + file);
-      handler.async = false;
-    }
-  }
-  if (handler.async) {
-    out.warnings.push_back("skipping async hook in " + file +
-                           ": async hooks are not supported by this server yet");
-    return;
-  }
-
+  normalise_teardown(handler, h.contains("timeout") && !h["timeout"].is_null(), file, out);
   handler.matcher = Matcher(matcher);
-  handler.source_path = file;
-  handler.source = source.source;
-  handler.display_order = next_order++;
-  handler.key = file + ":" + std::string(info.snake) + ":" + std::to_string(group_index) + ":" +
-                std::to_string(handler_index);
-  handler.current_hash = definition_hash(handler, info);
-  out.handlers.push_back(std::move(handler));
+  commit_handler(std::move(handler), info, group_index, handler_index, source, next_order, out);
+}
+
+/// Parses `{<EventName>: [MatcherGroup…]}` walking events in discovery order. Throws FileError.
+/// `skip_groups(event)` > 0 continues group numbering (argv handlers follow the groups).
+void parse_events(const Json& hooks, const std::string& prefix, const HookSourceFile& source,
+                  std::int64_t& order, HookSet& parsed, const EventInfo& info) {
+  const std::string file = source.path.string();
+  auto groups_it = hooks.find(std::string(info.pascal));
+  if (groups_it == hooks.end() || groups_it->is_null()) return;
+  const std::string event_path = prefix + std::string(info.pascal);
+  if (!groups_it->is_array()) throw FileError(event_path + ": expected array");
+  for (std::size_t g = 0; g < groups_it->size(); ++g) {
+    const Json& group = (*groups_it)[g];
+    const std::string group_path = event_path + "[" + std::to_string(g) + "]";
+    if (!group.is_object()) throw FileError(group_path + ": expected object");
+    std::optional<std::string> matcher = optional_string(group, "matcher", group_path);
+    if (!info.uses_matcher) matcher.reset();
+    auto handlers_it = group.find("hooks");
+    if (handlers_it == group.end() || handlers_it->is_null()) continue;
+    if (!handlers_it->is_array()) throw FileError(group_path + ".hooks: expected array");
+    if (matcher) {
+      Matcher compiled(matcher);
+      if (!compiled.error().empty()) {
+        parsed.warnings.push_back("invalid matcher \"" + *matcher + "\" in " + file + ": " +
+                                  compiled.error());
+        continue;
+      }
+    }
+    for (std::size_t h = 0; h < handlers_it->size(); ++h)
+      parse_handler((*handlers_it)[h], group_path + ".hooks[" + std::to_string(h) + "]", info, matcher,
+                    g, h, source, order, parsed);
+  }
+}
+
+/// Quotes one argument for display as a POSIX shell word.
+std::string shell_word(const std::string& arg) {
+  if (!arg.empty() && arg.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                            "0123456789_-./=:,+@%") == std::string::npos)
+    return arg;
+  std::string out = "'";
+  for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+/// The seed design's `[hooks]` keys (argv form) and the events they name.
+const std::map<std::string, HookEventName>& seed_keys() {
+  using E = HookEventName;
+  static const std::map<std::string, HookEventName> keys = {
+      {"session_start", E::sessionStart}, {"user_prompt_submit", E::userPromptSubmit},
+      {"pre_tool_use", E::preToolUse},     {"post_tool_use", E::postToolUse},
+      {"stop", E::stop},                   {"pre_compact", E::preCompact},
+      {"session_end", E::sessionEnd},      {"subagent_start", E::subagentStart},
+      {"subagent_stop", E::subagentStop}};
+  return keys;
+}
+
+/// Commits parsed handlers and warnings of one carrier to `out`.
+void commit(HookSet& parsed, std::int64_t order, std::int64_t& next_display_order, HookSet& out) {
+  next_display_order = order;
+  for (auto& handler : parsed.handlers) out.handlers.push_back(std::move(handler));
+  for (auto& warning : parsed.warnings) out.warnings.push_back(std::move(warning));
 }
 
 }  // namespace
-
-std::vector<HookSourceFile> default_sources(const std::filesystem::path& home,
-                                            const std::filesystem::path& cwd) {
-  std::vector<HookSourceFile> sources;
-  sources.push_back({home / "hooks.json", HookSource::user});
-  std::error_code ec;
-  auto project_dir = cwd / ".codex";
-  if (!std::filesystem::equivalent(project_dir, home, ec))
-    sources.push_back({project_dir / "hooks.json", HookSource::project});
-  return sources;
-}
 
 void parse_hooks_json(const std::string& text, const HookSourceFile& source,
                       std::int64_t& next_display_order, HookSet& out) {
@@ -175,62 +255,75 @@ void parse_hooks_json(const std::string& text, const HookSourceFile& source,
     if (hooks_it != doc.end() && !hooks_it->is_null()) {
       if (!hooks_it->is_object()) throw FileError("hooks: expected object");
       // Walk events in the fixed discovery order, not file order.
-      for (const auto& info : all_events()) {
-        auto groups_it = hooks_it->find(std::string(info.pascal));
-        if (groups_it == hooks_it->end() || groups_it->is_null()) continue;
-        const std::string event_path = "hooks." + std::string(info.pascal);
-        if (!groups_it->is_array()) throw FileError(event_path + ": expected array");
-        for (std::size_t g = 0; g < groups_it->size(); ++g) {
-          const Json& group = (*groups_it)[g];
-          const std::string group_path = event_path + "[" + std::to_string(g) + "]";
-          if (!group.is_object()) throw FileError(group_path + ": expected object");
-          std::optional<std::string> matcher = optional_string(group, "matcher", group_path);
-          if (!info.uses_matcher) matcher.reset();
-          auto handlers_it = group.find("hooks");
-          if (handlers_it == group.end() || handlers_it->is_null()) continue;
-          if (!handlers_it->is_array()) throw FileError(group_path + ".hooks: expected array");
-          if (matcher) {
-            Matcher compiled(matcher);
-            if (!compiled.error().empty()) {
-              parsed.warnings.push_back("invalid matcher \"" + *matcher + "\" in " + file + ": " +
-                                        compiled.error());
-              continue;
-            }
-          }
-          for (std::size_t h = 0; h < handlers_it->size(); ++h) {
-            parse_handler((*handlers_it)[h],
-                          group_path + ".hooks[" + std::to_string(h) + "]", info, matcher, g, h,
-                          source, order, parsed);
-          }
-        }
-      }
+      for (const auto& info : all_events()) parse_events(*hooks_it, "hooks.", source, order, parsed, info);
     }
   } catch (const FileError& e) {
     out.warnings.push_back("failed to parse hooks config " + file + ": " + e.what());
     return;
   }
-  next_display_order = order;
-  for (auto& handler : parsed.handlers) out.handlers.push_back(std::move(handler));
-  for (auto& warning : parsed.warnings) out.warnings.push_back(std::move(warning));
+  commit(parsed, order, next_display_order, out);
 }
 
-HookSet discover(const std::vector<HookSourceFile>& sources) {
-  HookSet out;
-  std::int64_t order = 0;
-  for (const auto& source : sources) {
-    std::error_code ec;
-    if (!std::filesystem::exists(source.path, ec)) continue;
-    std::ifstream in(source.path, std::ios::binary);
-    if (!in) {
-      out.warnings.push_back("failed to read hooks config " + source.path.string() +
-                             ": cannot open file");
-      continue;
+void parse_toml_hooks(const Json& table, const HookSourceFile& source, std::int64_t& next_display_order,
+                      HookSet& out) {
+  const std::string file = source.path.string();
+  HookSet parsed;
+  std::int64_t order = next_display_order;
+  try {
+    for (const auto& [key, value] : table.items()) {
+      if (event_from_config_key(key) || seed_keys().count(key)) continue;
+      const bool snake = !key.empty() && key.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") == std::string::npos;
+      if (snake)  // unknown PascalCase events are ignored as Codex does; snake_case is a typo
+        throw FileError("unknown hook event `" + key +
+                        "`, expected one of `session_start`, `user_prompt_submit`, `pre_tool_use`, "
+                        "`post_tool_use`, `stop`, `pre_compact`, `session_end`, `subagent_start`, "
+                        "`subagent_stop` (argv form) or a PascalCase event table");
     }
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    parse_hooks_json(buffer.str(), source, order, out);
+    for (const auto& info : all_events()) {
+      parse_events(table, "hooks.", source, order, parsed, info);
+      for (const auto& [key, event] : seed_keys()) {
+        if (event != info.event || !table.contains(key)) continue;
+        const Json& argv = table[key];
+        if (!argv.is_array() || argv.empty())
+          throw FileError("hooks." + key + ": expected a non-empty array of strings (argv)");
+        HookHandler handler;
+        handler.event = info.event;
+        for (const auto& arg : argv) {
+          if (!arg.is_string()) throw FileError("hooks." + key + ": expected a non-empty array of strings (argv)");
+          handler.argv.push_back(arg.get<std::string>());
+          handler.command += (handler.command.empty() ? "" : " ") + shell_word(handler.argv.back());
+        }
+        normalise_teardown(handler, false, file, parsed);
+        const auto groups = table.find(std::string(info.pascal));
+        const std::size_t group = groups != table.end() && groups->is_array() ? groups->size() : 0;
+        commit_handler(std::move(handler), info, group, 0, source, order, parsed);
+      }
+    }
+  } catch (const FileError& e) {
+    out.warnings.push_back("failed to parse TOML hooks in " + file + ": " + e.what());
+    return;
   }
-  return out;
+  commit(parsed, order, next_display_order, out);
+}
+
+void apply_states(HookSet& set, const HookStates& states) {
+  for (auto& handler : set.handlers) {
+    if (handler.is_managed) continue;
+    auto it = states.find(handler.key);
+    handler.enabled = true;
+    handler.trust_status = HookTrustStatus::untrusted;
+    if (it == states.end()) continue;
+    if (it->second.enabled == false) handler.enabled = false;
+    if (it->second.trusted_hash)
+      handler.trust_status = *it->second.trusted_hash == handler.current_hash ? HookTrustStatus::trusted
+                                                                              : HookTrustStatus::modified;
+  }
+}
+
+std::size_t HookSet::not_running() const {
+  std::size_t n = 0;
+  for (const auto& h : handlers) n += h.runs(bypass_trust) ? 0 : 1;
+  return n;
 }
 
 protocol::v2::HookMetadata to_metadata(const HookHandler& handler) {
@@ -245,10 +338,11 @@ protocol::v2::HookMetadata to_metadata(const HookHandler& handler) {
   meta.sourcePath = handler.source_path;
   meta.source = handler.source;
   meta.displayOrder = handler.display_order;
-  meta.enabled = true;
-  meta.isManaged = false;
+  meta.additionalContextLimit = handler.additional_context_limit;
+  meta.enabled = handler.enabled;
+  meta.isManaged = handler.is_managed;
   meta.currentHash = handler.current_hash;
-  meta.trustStatus = protocol::v2::HookTrustStatus::trusted;
+  meta.trustStatus = handler.trust_status;
   return meta;
 }
 

@@ -5,6 +5,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 
 namespace appserver::hooks {
@@ -27,11 +29,32 @@ std::vector<const HookHandler*> select_handlers(const HookSet& set,
   std::vector<const HookHandler*> out;
   const bool uses_matcher = event_info(invocation.event).uses_matcher;
   for (const auto& handler : set.handlers) {
-    if (handler.event != invocation.event) continue;
+    if (handler.event != invocation.event || !handler.runs(set.bypass_trust)) continue;
     if (uses_matcher && invocation.matcher_input &&
         !handler.matcher.matches(*invocation.matcher_input))
       continue;
     out.push_back(&handler);
+  }
+  return out;
+}
+
+std::vector<std::string> hook_environment(const std::vector<std::string>& base,
+                                          const std::vector<std::string>& scrub) {
+  static const std::vector<std::string> never = {
+      "CODEX_EXEC_SERVER_NOISE_AUTH_TOKEN", "NODE_REPL_AUTH_TOKEN", "OPENAI_FEDERATION_RULE_ID",
+      "OPENAI_IDENTITY_TOKEN_FILE", "OPENAI_WORKLOAD_IDENTITY_CONTEXT"};
+  auto same = [](std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+             return std::toupper(static_cast<unsigned char>(x)) == std::toupper(static_cast<unsigned char>(y));
+           });
+  };
+  std::vector<std::string> out;
+  for (const auto& entry : base) {
+    const std::string_view name = std::string_view(entry).substr(0, entry.find('='));
+    bool drop = false;
+    for (const auto* list : {&never, &scrub})
+      for (const auto& n : *list) drop = drop || same(name, n);
+    if (!drop) out.push_back(entry);
   }
   return out;
 }
@@ -139,6 +162,8 @@ class Batch final : public HookBatch, public std::enable_shared_from_this<Batch>
       const HookHandler& handler = *handlers_[i];
       CommandSpec spec;
       spec.command = handler.command;
+      spec.argv = handler.argv;
+      if (invocation_.environment) spec.environment = *invocation_.environment;
       spec.cwd = invocation_.cwd;
       spec.stdin_data = invocation_.stdin_json;
       spec.timeout = std::chrono::seconds(handler.timeout_sec);
@@ -159,7 +184,7 @@ class Batch final : public HookBatch, public std::enable_shared_from_this<Batch>
     HookRunResult& out = results_[i];
     const std::int64_t completed_ms = clock_.now();
     out.summary = preview_run(handler, invocation_, started_ms_ / 1000);
-    out.outcome = interpret_command_result(handler.event, result, handler.timeout_sec);
+    out.outcome = interpret_command_result(handler.event, result, handler.timeout_sec, handler.async);
     out.summary.status = out.outcome.status;
     out.summary.entries = out.outcome.entries;
     out.summary.completedAt = completed_ms / 1000;

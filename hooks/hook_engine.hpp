@@ -39,9 +39,21 @@ struct HookInvocation {
   std::string stdin_json;                    // compact JSON payload, written once per handler
   std::string cwd;                           // working directory of the hook processes
   std::string run_id_suffix;                 // ":<tool_use_id>" for tool events, else ""
+  /// KEY=VALUE environment of the hook processes (see hook_environment); null = inherit.
+  std::shared_ptr<const std::vector<std::string>> environment;
 };
 
-/// Handlers of `set` that `invocation` selects, in configured (display) order. No dedup.
+/// The environment hook processes get: `base` (KEY=VALUE, usually the daemon's environment
+/// captured at start-up) without the variables named in `scrub` and without Codex's
+/// non-inheritable ones (CODEX_EXEC_SERVER_NOISE_AUTH_TOKEN, NODE_REPL_AUTH_TOKEN,
+/// OPENAI_FEDERATION_RULE_ID, OPENAI_IDENTITY_TOKEN_FILE, OPENAI_WORKLOAD_IDENTITY_CONTEXT);
+/// names compare case-insensitively.
+std::vector<std::string> hook_environment(const std::vector<std::string>& base,
+                                          const std::vector<std::string>& scrub);
+
+/// Handlers of `set` that `invocation` selects, in configured (display) order. No dedup. Only
+/// handlers that may run (HookHandler::runs with set.bypass_trust) are selected; sync and async
+/// ones alike (the caller splits them).
 std::vector<const HookHandler*> select_handlers(const HookSet& set, const HookInvocation& invocation);
 
 /// `<event-kebab>:<displayOrder>:<sourcePath><suffix>`.

@@ -32,6 +32,23 @@ std::string session_start_input(const HookInputContext& c, const std::string& so
   return dump(j);
 }
 
+std::string compact_input(const HookInputContext& c, bool post, const std::string& trigger) {
+  Ordered j = base(c, post ? "PostCompact" : "PreCompact");
+  j.erase("permission_mode");  // compaction payloads have none
+  j["trigger"] = trigger;
+  return dump(j);
+}
+
+std::string session_end_input(const HookInputContext& c) {
+  Ordered j;
+  j["session_id"] = c.session_id;
+  j["transcript_path"] = c.transcript_path;
+  j["cwd"] = c.cwd;
+  j["hook_event_name"] = "SessionEnd";
+  j["reason"] = "other";
+  return dump(j);
+}
+
 std::string user_prompt_submit_input(const HookInputContext& c, const std::string& prompt) {
   Ordered j = base(c, "UserPromptSubmit");
   j["prompt"] = prompt;

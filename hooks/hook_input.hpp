@@ -23,6 +23,11 @@ struct HookInputContext {
 /// SessionStart: `source` is "startup" | "resume" | "clear" | "compact". No turn_id.
 std::string session_start_input(const HookInputContext& c, const std::string& source);
 /// UserPromptSubmit: `prompt` is the text of the user message.
+/// PreCompact (`post` false) / PostCompact: base fields without permission_mode, then
+/// `trigger` ("manual" | "auto").
+std::string compact_input(const HookInputContext& c, bool post, const std::string& trigger);
+/// SessionEnd: session_id, transcript_path, cwd, hook_event_name, reason "other".
+std::string session_end_input(const HookInputContext& c);
 std::string user_prompt_submit_input(const HookInputContext& c, const std::string& prompt);
 /// Stop: `stop_hook_active` is true while continuing because a Stop hook blocked.
 std::string stop_input(const HookInputContext& c, bool stop_hook_active,

@@ -69,6 +69,19 @@ EventWords words_for(HookEventName event) {
       // Observe-only: only systemMessage is accepted, plain text is a failure.
       return {"hook returned invalid interrupt hook JSON output", nullptr, false, true,
               "Interrupt hook returned non-JSON stdout", {}, {}};
+    case E::subagentStart:
+      return {"hook returned invalid subagent start JSON output", nullptr, true, false, nullptr, {},
+              {"additionalContext"}};
+    case E::subagentStop:
+      return {"hook returned invalid subagent stop hook JSON output",
+              "SubagentStop hook exited with code 2 but did not write a continuation prompt to stderr",
+              false, true, nullptr, {"decision", "reason"}, {}};
+    case E::preCompact:
+      return {"hook returned invalid PreCompact hook JSON output", nullptr, false, false, nullptr, {}, {}};
+    case E::postCompact:
+      return {"hook returned invalid PostCompact hook JSON output", nullptr, false, false, nullptr, {}, {}};
+    case E::sessionEnd:
+      return {"hook returned invalid session end JSON output", nullptr, false, false, nullptr, {}, {}};
     default:
       return {"hook returned invalid hook JSON output", nullptr, false, false, nullptr, {}, {}};
   }
@@ -189,6 +202,21 @@ HookRunOutcome interpret_json(HookEventName event, const Json& out, const EventW
         outcome.status = HookRunStatus::stopped;
         outcome.should_stop = true;
         if (stop_reason) outcome.entries.push_back({HookOutputEntryKind::stop, *stop_reason});
+      }
+      return outcome;
+    case HookEventName::subagentStart:  // continue:false is ignored here
+      add_common(true);
+      return outcome;
+    case HookEventName::preCompact:
+    case HookEventName::postCompact:
+      add_common(false);
+      if (stop) {
+        outcome.status = HookRunStatus::stopped;
+        outcome.should_stop = true;
+        outcome.entries.push_back(
+            {HookOutputEntryKind::stop,
+             stop_reason.value_or(event == HookEventName::preCompact ? "PreCompact hook stopped execution"
+                                                                     : "PostCompact hook stopped execution")});
       }
       return outcome;
     case HookEventName::userPromptSubmit:
@@ -316,6 +344,7 @@ HookRunOutcome interpret_json(HookEventName event, const Json& out, const EventW
       return outcome;
     }
     case HookEventName::stop:
+    case HookEventName::subagentStop:
       add_common(false);
       if (stop) {
         outcome.status = HookRunStatus::stopped;
@@ -326,7 +355,9 @@ HookRunOutcome interpret_json(HookEventName event, const Json& out, const EventW
       if (block && reason.empty()) {
         outcome.status = HookRunStatus::failed;
         outcome.entries.push_back(
-            {HookOutputEntryKind::error, "Stop hook returned decision:block without a non-empty reason"});
+            {HookOutputEntryKind::error, event == HookEventName::stop
+                                             ? "Stop hook returned decision:block without a non-empty reason"
+                                             : "SubagentStop hook returned decision:block without a non-empty reason"});
         return outcome;
       }
       if (block) {
@@ -352,16 +383,26 @@ HookRunOutcome interpret_json(HookEventName event, const Json& out, const EventW
 
 }  // namespace
 
-HookRunOutcome interpret_command_result(HookEventName event, const CommandResult& result,
-                                        std::int64_t timeout_sec) {
+namespace {
+
+/// PreCompact, PostCompact and SessionEnd report a failing command's stderr as its error.
+bool stderr_is_error_text(HookEventName event) {
+  return event == HookEventName::preCompact || event == HookEventName::postCompact ||
+         event == HookEventName::sessionEnd;
+}
+
+HookRunOutcome interpret_sync(HookEventName event, const CommandResult& result, std::int64_t timeout_sec,
+                              bool async) {
   const EventWords words = words_for(event);
   if (result.timed_out) return failed("hook timed out after " + std::to_string(timeout_sec) + "s");
   if (result.cancelled) return failed("hook was cancelled");
   if (result.error && !result.exit_code) return failed(*result.error);
-  if (!result.exit_code) return failed("hook exited without a status code");
+  if (!result.exit_code)
+    return failed(stderr_is_error_text(event) ? "hook process terminated without an exit code"
+                                              : "hook exited without a status code");
 
   const int code = *result.exit_code;
-  if (code == 2 && words.exit2_without_reason) {
+  if (code == 2 && words.exit2_without_reason && !async) {
     const std::string reason = trim_copy(result.stderr_text);
     if (reason.empty()) return failed(words.exit2_without_reason);
     HookRunOutcome outcome;
@@ -373,23 +414,52 @@ HookRunOutcome interpret_command_result(HookEventName event, const CommandResult
     outcome.entries.push_back({HookOutputEntryKind::feedback, reason});
     return outcome;
   }
-  if (code != 0) return failed("hook exited with code " + std::to_string(code));
+  if (code != 0) {
+    const std::string err = stderr_is_error_text(event) ? trim_copy(result.stderr_text) : "";
+    return failed(err.empty() ? "hook exited with code " + std::to_string(code) : err);
+  }
 
   const std::string stdout_text = trim_copy(result.stdout_text);
-  if (stdout_text.empty()) return {};
+  if (stdout_text.empty() || event == HookEventName::sessionEnd) return {};
   Json parsed = Json::parse(stdout_text, nullptr, /*allow_exceptions=*/false);
-  if (!parsed.is_discarded() && parsed.is_object() && valid_shape(event, parsed, words))
-    return interpret_json(event, parsed, words);
+  if (!parsed.is_discarded() && parsed.is_object() && valid_shape(event, parsed, words)) {
+    if (!async) return interpret_json(event, parsed, words);
+    // Non-control mode: no decision applies; what the hook says for the model is kept.
+    HookRunOutcome outcome;
+    if (auto m = string_field(parsed, "systemMessage"))
+      outcome.entries.push_back({HookOutputEntryKind::warning, *m});
+    if (auto specific = parsed.find("hookSpecificOutput"); specific != parsed.end() && specific->is_object())
+      if (auto context = string_field(*specific, "additionalContext")) {
+        outcome.entries.push_back({HookOutputEntryKind::context, *context});
+        outcome.contexts.push_back(*context);
+      }
+    return outcome;
+  }
 
   const bool looks_like_json = stdout_text.front() == '{' || stdout_text.front() == '[';
   if (looks_like_json) return failed(words.invalid_json);
-  if (words.plain_text_is_failure)
+  if (words.plain_text_is_failure && !(async && event == HookEventName::stop))
     return failed(words.plain_text_error ? words.plain_text_error : words.invalid_json);
   HookRunOutcome outcome;
   if (words.plain_text_is_context) {
     outcome.entries.push_back({HookOutputEntryKind::context, stdout_text});
     outcome.contexts.push_back(stdout_text);
   }
+  return outcome;
+}
+
+}  // namespace
+
+HookRunOutcome interpret_command_result(HookEventName event, const CommandResult& result,
+                                        std::int64_t timeout_sec, bool async) {
+  HookRunOutcome outcome = interpret_sync(event, result, timeout_sec, async);
+  if (!async) return outcome;
+  // An async run's summary keeps context first, then error, then warning (hooks-spec.md §3.7).
+  std::vector<HookOutputEntry> kept;
+  for (auto kind : {HookOutputEntryKind::context, HookOutputEntryKind::error, HookOutputEntryKind::warning})
+    for (const auto& entry : outcome.entries)
+      if (entry.kind == kind) kept.push_back(entry);
+  outcome.entries = std::move(kept);
   return outcome;
 }
 

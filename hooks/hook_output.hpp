@@ -2,10 +2,9 @@
 // the Codex 0.169 contract (hooks-spec.md §4): status, the entries clients see, and the effect
 // on the turn (context for the agent, block, stop, continuation). Pure; safe from any thread.
 //
-// Implemented events: SessionStart, UserPromptSubmit, PreToolUse, PermissionRequest, PostToolUse,
-// Stop, Interrupt.
-// Others are parsed with the
-// universal fields only until their firing points exist.
+// Every HookEventName has its rules here: PreToolUse, PermissionRequest, PostToolUse, PreCompact,
+// PostCompact, SessionStart, SessionEnd, UserPromptSubmit, SubagentStart, SubagentStop, Stop,
+// Interrupt, Pre/PostModelRequest.
 #pragma once
 
 #include "hooks/command_runner.hpp"
@@ -36,9 +35,11 @@ struct HookRunOutcome {
 };
 
 /// Interprets the result of a command run for `event`. `timeout_sec` (SECONDS) is only used
-/// for the "hook timed out after Ns" text.
+/// for the "hook timed out after Ns" text. `async`: the handler is `async: true`, parsed in
+/// non-control mode (no decision applies, exit 2 is an ordinary failure, additionalContext is
+/// kept; entries are context, then error, then warning).
 HookRunOutcome interpret_command_result(HookEventName event, const CommandResult& result,
-                                        std::int64_t timeout_sec);
+                                        std::int64_t timeout_sec, bool async = false);
 
 /// Trims ASCII whitespace at both ends.
 std::string trim_copy(std::string_view text);

@@ -1,4 +1,5 @@
 // app-server entry point: logging first (stderr only), options, then the server.
+#include "server/hooks_command.hpp"
 #include "server/options.hpp"
 #include "server/replay/replay_command.hpp"
 #include "server/schema_command.hpp"
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  if (!args.empty() && args[0] == "hooks") return appserver::run_hooks_command({args.begin() + 1, args.end()});
   if (!args.empty() && args[0] == "replay") {
     try {
       return appserver::replay::run_replay_command({args.begin() + 1, args.end()},

@@ -16,6 +16,10 @@ Usage: app-server [options]
        app-server generate-json-schema --check DIR [--docs FILE]
        app-server replay FILE [--server-cmd CMD | --url ws://HOST:PORT] [--transport stdio|ws]
                          [--update] [--convert] [--no-validate]   (see docs/testing.md)
+       app-server hooks list [--home DIR] [--cwd DIR] [--system-config-dir DIR] [--json]
+       app-server hooks trust (--all | KEY...) [--project] [--home DIR] [--cwd DIR]
+                         trust hooks (writes [hooks.state."KEY"] trusted_hash to
+                         <home>/config.toml); --project also trusts the cwd's project
 
 Options:
   --listen URL            transport to serve, repeatable: stdio:// (JSON lines on stdin/stdout,
@@ -32,6 +36,11 @@ Options:
                           else ~/.app-server
   --cwd DIR               working directory of threads started without one; default: the
                           process's working directory
+  --system-config-dir DIR managed layer: hooks.json and config.toml [hooks] there run without
+                          trust (source "system"); default /etc/app-server
+  --dangerously-bypass-hook-trust
+                          run user and project hooks that are not trusted (disabled ones still
+                          do not run); every thread says so in a warning
   --max-message-bytes N   longest accepted message; default 16777216
   --log-level LEVEL       trace|debug|info|warn|error|off (logs go to stderr); default info
   --validate-all          validate every notification and result against the generated
@@ -44,6 +53,16 @@ Options:
   --version               print the version and exit
   --help                  print this help and exit
 )";
+}
+
+std::filesystem::path resolve_home(std::filesystem::path home) {
+  if (home.empty()) {
+    if (const char* env = std::getenv("APP_SERVER_HOME"); env && *env) home = env;
+    else if (const char* user_home = std::getenv("HOME"); user_home && *user_home)
+      home = std::filesystem::path(user_home) / ".app-server";
+    else home = ".app-server";
+  }
+  return std::filesystem::absolute(home);
 }
 
 CommandLine parse_command_line(const std::vector<std::string>& args) {
@@ -96,6 +115,10 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
       home = value(i);
     } else if (arg == "--cwd") {
       cwd = value(i);
+    } else if (arg == "--system-config-dir") {
+      cl.server.system_config_dir = std::filesystem::absolute(value(i));
+    } else if (arg == "--dangerously-bypass-hook-trust") {
+      cl.server.bypass_hook_trust = true;
     } else if (arg == "--log-level") {
       cl.server.log_level = value(i);
     } else if (arg == "--max-message-bytes") {
@@ -120,13 +143,7 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
     if (token.empty()) throw std::invalid_argument("--ws-token-file " + token_file.string() + ": empty token");
     cl.server.ws_token = token;
   }
-  if (home.empty()) {
-    if (const char* env = std::getenv("APP_SERVER_HOME"); env && *env) home = env;
-    else if (const char* user_home = std::getenv("HOME"); user_home && *user_home)
-      home = std::filesystem::path(user_home) / ".app-server";
-    else home = ".app-server";
-  }
-  cl.server.home = std::filesystem::absolute(home);
+  cl.server.home = resolve_home(home);
   cl.server.default_cwd = std::filesystem::absolute(cwd.empty() ? std::filesystem::current_path() : cwd);
   return cl;
 }

@@ -18,6 +18,9 @@ struct CommandLine {
 /// names the bad flag. Home: --home DIR, else $APP_SERVER_HOME, else ~/.app-server.
 CommandLine parse_command_line(const std::vector<std::string>& args);
 
+/// `home` made absolute; when empty: $APP_SERVER_HOME, else ~/.app-server.
+std::filesystem::path resolve_home(std::filesystem::path home);
+
 /// The --help text.
 std::string usage();
 

@@ -8,6 +8,7 @@
 #include <boost/asio/post.hpp>
 
 #include <algorithm>
+#include <unistd.h>
 #include <spdlog/spdlog.h>
 
 namespace appserver {
@@ -28,7 +29,12 @@ std::unique_ptr<IdGenerator> make_ids(bool test_mode) {
 ServerContext::ServerContext(asio::io_context& io_context, ServerOptions opts)
     : io(io_context), options(std::move(opts)), clock(make_clock(options.test_mode)),
       ids(make_ids(options.test_mode)), outgoing(*clock, validator, options.validation),
-      store(options.home / "sessions"), config(load_config_file(options.home / "config.toml")) {
+      store(options.home / "sessions"), config(load_config_file(options.home / "config.toml")),
+      analytics(options.home / "analytics" / "events.jsonl", config.analytics_enabled) {
+  std::vector<std::string> environment;
+  for (char** e = environ; e && *e; ++e) environment.emplace_back(*e);
+  hook_environment = std::make_shared<const std::vector<std::string>>(
+      hooks::hook_environment(environment, config.secret_env_keys()));
   for (const auto& warning : config.warnings) spdlog::warn("{}", warning);
   if (const ModelProvider* provider = config.selected_provider()) {
     const std::string model = config.model.value_or("gpt-5");
@@ -38,6 +44,20 @@ ServerContext::ServerContext(asio::io_context& io_context, ServerOptions opts)
     make_agent = [] { return std::make_shared<BuiltinAgent>(); };
   }
   if (!options.record.empty()) recorder = std::make_unique<Recorder>(options.record, *clock);
+}
+
+hooks::HookSet ServerContext::discover_hooks(const std::string& cwd, bool bypass_trust) const {
+  hooks::HookSet set = hooks::discover({options.system_config_dir, options.home, cwd});
+  set.bypass_trust = bypass_trust || options.bypass_hook_trust;
+  std::size_t bypassed = 0;
+  for (const auto& h : set.handlers) bypassed += h.runs(true) && !h.runs(false) ? 1 : 0;
+  if (set.bypass_trust && bypassed > 0)
+    set.warnings.push_back("hook trust is bypassed (" +
+                           std::string(options.bypass_hook_trust ? "--dangerously-bypass-hook-trust"
+                                                                 : "thread config bypass_hook_trust") +
+                           "): " + std::to_string(bypassed) + " untrusted hook" + (bypassed == 1 ? "" : "s") +
+                           " will run");
+  return set;
 }
 
 Server::Server(ServerOptions options)
@@ -92,19 +112,39 @@ void Server::finish() {
   if (finished_) return;
   finished_ = true;
   signals_.cancel();
-  // Whatever happens below, the process ends within 3 s.
-  deadline_.expires_after(std::chrono::seconds(3));
-  deadline_.async_wait([this](boost::system::error_code ec) {
-    if (!ec) io_.stop();
-  });
-  auto remaining = std::make_shared<std::size_t>(listeners_.size() + 1);
-  auto step = [this, remaining] {
-    if (--*remaining != 0) return;
-    if (stdio_) stdio_->flush_then([this] { io_.stop(); });
-    else io_.stop();
+  // Phase 2: close the transports; whatever happens, the process ends 3 s later.
+  auto transports_closing = std::make_shared<bool>(false);
+  auto close_transports = [this, transports_closing] {
+    if (std::exchange(*transports_closing, true)) return;
+    deadline_.expires_after(std::chrono::seconds(3));
+    deadline_.async_wait([this](boost::system::error_code ec) {
+      if (!ec) io_.stop();
+    });
+    auto remaining = std::make_shared<std::size_t>(listeners_.size() + 1);
+    auto step = [this, remaining] {
+      if (--*remaining != 0) return;
+      if (stdio_) stdio_->flush_then([this] { io_.stop(); });
+      else io_.stop();
+    };
+    for (auto& listener : listeners_) listener->stop([this, step] { asio::post(io_, step); });
+    step();
   };
-  for (auto& listener : listeners_) listener->stop([this, step] { asio::post(io_, step); });
-  step();
+  // Phase 1: SessionEnd for every loaded thread, so its notifications still reach clients. Its
+  // hooks time out after at most 3 s; phase 2 starts after 4 s regardless.
+  deadline_.expires_after(std::chrono::seconds(4));
+  deadline_.async_wait([close_transports](boost::system::error_code ec) {
+    if (!ec) close_transports();
+  });
+  auto threads = ctx_.registry.all();
+  auto pending = std::make_shared<std::size_t>(threads.size() + 1);
+  auto one_done = [this, pending, close_transports] {
+    asio::post(io_, [pending, close_transports] {
+      if (--*pending == 0) close_transports();
+    });
+  };
+  for (const auto& thread : threads)
+    asio::post(thread->strand(), [thread, one_done] { thread->end_session(one_done); });
+  one_done();
 }
 
 void Server::begin_shutdown(bool cancel_turns) {

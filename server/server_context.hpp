@@ -2,10 +2,12 @@
 // thread store and registry, and the agent factory. Owned by Server; outlives all threads.
 #pragma once
 
+#include "hooks/hook_discovery.hpp"
 #include "server/agent/agent.hpp"
 #include "server/config/config_file.hpp"
 #include "server/rpc/outgoing.hpp"
 #include "server/rpc/pending_requests.hpp"
+#include "server/support/analytics.hpp"
 #include "server/support/clock.hpp"
 #include "server/support/recorder.hpp"
 #include "server/threads/thread_registry.hpp"
@@ -37,6 +39,8 @@ struct ServerOptions {
   ValidationPolicy validation;                       // --validate-all, --strict-schemas
   bool test_mode = false;                            // fixed clock + sequential ids
   std::filesystem::path record;                      // --record FILE ("" = off)
+  std::filesystem::path system_config_dir = "/etc/app-server";  // managed hooks layer
+  bool bypass_hook_trust = false;                    // --dangerously-bypass-hook-trust
 };
 
 struct ServerContext {
@@ -57,6 +61,15 @@ struct ServerContext {
   PendingRequests pending;                           // server → client requests
   /// Called (on a thread strand) whenever a thread finishes a turn; used to drain at shutdown.
   std::function<void()> on_thread_idle = [] {};
+  /// The environment of hook processes: the daemon's at start-up without model-provider secrets
+  /// (every `env_key`) and Codex's non-inheritable variables. See docs/hooks.md.
+  std::shared_ptr<const std::vector<std::string>> hook_environment;
+  HookAnalytics analytics;
+
+  /// Hook discovery for `cwd` with this server's layers (system dir, home, project). With
+  /// `bypass_trust` (or --dangerously-bypass-hook-trust) untrusted hooks run, and the set's
+  /// warnings say how many. Reads files; call from any thread.
+  hooks::HookSet discover_hooks(const std::string& cwd, bool bypass_trust) const;
 };
 
 }  // namespace appserver

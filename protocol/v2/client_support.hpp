@@ -74,6 +74,41 @@ struct ConfigReadResponse {
 };
 PROTOCOL_STRUCT(ConfigReadResponse, (config, origins, layers))
 
+enum class MergeStrategy { replace, upsert };
+PROTOCOL_ENUM(MergeStrategy, replace, upsert)
+
+/// One edit of `config/batchWrite`: `keyPath` is dotted, segments may be "quoted"
+/// (`hooks.state."<hook key>".trusted_hash`); `value` any JSON (null removes the key).
+struct ConfigEdit {
+  std::string keyPath;
+  MergeStrategy mergeStrategy = MergeStrategy::replace;
+  Json value;
+};
+PROTOCOL_STRUCT(ConfigEdit, (keyPath, mergeStrategy, value))
+
+/// `config/batchWrite`: edits applied in order to `filePath` (default: the user's
+/// config.toml); `expectedVersion` guards against concurrent writers; `reloadUserConfig`
+/// makes loaded threads pick up the change (hook trust and enablement always reload).
+struct ConfigBatchWriteParams {
+  std::vector<ConfigEdit> edits;
+  std::optional<std::string> expectedVersion;
+  std::optional<std::string> filePath;
+  std::optional<bool> reloadUserConfig;
+};
+PROTOCOL_STRUCT(ConfigBatchWriteParams, (edits, expectedVersion, filePath, reloadUserConfig))
+
+enum class WriteStatus { ok, okOverridden };
+PROTOCOL_ENUM(WriteStatus, ok, okOverridden)
+
+/// `config/batchWrite` result: `version` = "sha256:<hex>" of the written file.
+struct ConfigWriteResponse {
+  WriteStatus status = WriteStatus::ok;
+  std::string version;
+  std::string filePath;
+  std::optional<Json> overriddenMetadata;
+};
+PROTOCOL_STRUCT(ConfigWriteResponse, (status, version, filePath, overriddenMetadata))
+
 struct ConfigRequirementsReadResponse {
   std::optional<Json> requirements;
 };

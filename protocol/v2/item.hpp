@@ -64,6 +64,15 @@ struct HookPromptItem {
 };
 PROTOCOL_STRUCT(HookPromptItem, (id, fragments))
 
+/// The compaction of a thread's context (thread/compact/start): the model history before it
+/// was replaced by a summary.
+struct ContextCompactionItem {
+  static constexpr const char* type_tag = "contextCompaction";
+  std::string id;
+  bool operator==(const ContextCompactionItem&) const = default;
+};
+PROTOCOL_STRUCT(ContextCompactionItem, (id))
+
 enum class CommandExecutionStatus { inProgress, completed, failed, declined };
 PROTOCOL_ENUM(CommandExecutionStatus, inProgress, completed, failed, declined)
 
@@ -99,7 +108,8 @@ struct CommandExecutionItem {
 PROTOCOL_STRUCT(CommandExecutionItem, (id, command, cwd, processId, source, status, commandActions,
                                        aggregatedOutput, exitCode, durationMs))
 
-using ThreadItem = std::variant<UserMessageItem, AgentMessageItem, HookPromptItem, CommandExecutionItem>;
+using ThreadItem = std::variant<UserMessageItem, AgentMessageItem, HookPromptItem, CommandExecutionItem,
+                                ContextCompactionItem>;
 PROTOCOL_UNION(ThreadItem)
 
 /// The `id` member of any ThreadItem.

@@ -206,4 +206,20 @@ struct ThreadTurnsListResponse {
 };
 PROTOCOL_STRUCT(ThreadTurnsListResponse, (data, nextCursor, backwardsCursor))
 
+/// `thread/compact/start`: runs a compaction turn on an idle thread.
+struct ThreadCompactStartParams {
+  std::string threadId;
+};
+PROTOCOL_STRUCT(ThreadCompactStartParams, (threadId))
+
+struct ThreadCompactStartResponse {};
+PROTOCOL_STRUCT(ThreadCompactStartResponse, ())
+
+/// `thread/closed`: the thread was unloaded (its last subscriber left); sent to connections
+/// that had it loaded.
+struct ThreadClosedNotification {
+  std::string threadId;
+};
+PROTOCOL_STRUCT(ThreadClosedNotification, (threadId))
+
 }  // namespace appserver::protocol::v2

@@ -8,8 +8,9 @@
 namespace appserver {
 
 namespace {
-// Keys of Codex's config.toml this server reads; other known Codex sections are accepted
-// silently (`features`, `hooks`, `projects`, …) so existing configs do not warn on every line.
+// Keys of Codex's config.toml this server reads here; `hooks`, `projects` and `features` are read
+// by hook discovery (hooks/hook_discovery.cpp); `profile(s)` and `model_reasoning_effort` are
+// accepted silently so existing Codex configs do not warn on every line.
 const std::set<std::string> kUsed = {"model", "model_provider", "model_providers", "approval_policy",
                                      "sandbox_mode"};
 const std::set<std::string> kAcceptedSilently = {"features", "hooks", "projects", "analytics",
@@ -25,6 +26,13 @@ const ModelProvider* ConfigFile::selected_provider() const {
   auto it = model_providers.find(*model_provider);
   if (it == model_providers.end() || it->second.wire_api != "responses") return nullptr;
   return &it->second;
+}
+
+std::vector<std::string> ConfigFile::secret_env_keys() const {
+  std::vector<std::string> keys;
+  for (const auto& [id, p] : model_providers)
+    if (p.env_key) keys.push_back(*p.env_key);
+  return keys;
 }
 
 nlohmann::json ConfigFile::effective() const {
@@ -70,6 +78,9 @@ ConfigFile load_config_file(const std::filesystem::path& path) {
   config.model_provider = string_of(table.get("model_provider"), "model_provider");
   config.approval_policy = string_of(table.get("approval_policy"), "approval_policy");
   config.sandbox_mode = string_of(table.get("sandbox_mode"), "sandbox_mode");
+  if (auto analytics = table["analytics"]; analytics && !analytics.is_table())
+    config.warnings.push_back(where + ": `analytics` must be a table; ignored");
+  config.analytics_enabled = table["analytics"]["enabled"].value_or(false);
   if (auto providers = table["model_providers"].as_table()) {
     for (const auto& [id, node] : *providers) {
       const std::string pid(id.str());

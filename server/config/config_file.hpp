@@ -33,12 +33,15 @@ struct ConfigFile {
   std::map<std::string, ModelProvider> model_providers;
   std::optional<std::string> approval_policy;  // "never" | "untrusted" | "on-request" | …
   std::optional<std::string> sandbox_mode;
+  bool analytics_enabled = false;      // [analytics] enabled: hook-run events to a local file
   std::vector<std::string> warnings;  // "<path>: …", each becomes a configWarning
   std::filesystem::path path;
   bool exists = false;
 
   /// The provider selected by `model_provider`, if it is configured with the responses API.
   const ModelProvider* selected_provider() const;
+  /// Every provider's `env_key` (secrets hook processes must not inherit).
+  std::vector<std::string> secret_env_keys() const;
   /// The effective settings as config/read reports them (snake_case keys).
   nlohmann::json effective() const;
 };

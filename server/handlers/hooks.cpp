@@ -16,6 +16,7 @@ v2::HooksListEntry entry_for(const std::string& cwd, const hooks::HookSet& set) 
   entry.cwd = cwd;
   for (const auto& handler : set.handlers) entry.hooks.push_back(hooks::to_metadata(handler));
   entry.warnings = set.warnings;
+  entry.errors = set.errors;
   return entry;
 }
 }  // namespace
@@ -38,7 +39,7 @@ void Handlers::on_hooks_list(const ConnectionPtr&, v2::HooksListParams params,
   v2::HooksListResponse response;
   for (const auto& cwd : cwds)
     response.data.push_back(
-        entry_for(cwd, hooks::discover(hooks::default_sources(ctx_.options.home, cwd))));
+        entry_for(cwd, ctx_.discover_hooks(cwd, /*bypass_trust=*/false)));
   reply(response);
 }
 

@@ -48,9 +48,14 @@ Response settings_response(const LiveThread& thread, v2::Thread snapshot) {
 
 ThreadSettings settings_from(const ConfigFile& config, const std::string& cwd,
                              const std::optional<protocol::Json>& approval,
-                             const std::optional<protocol::Json>& sandbox) {
+                             const std::optional<protocol::Json>& sandbox,
+                             const std::optional<protocol::Json>& overrides) {
   ThreadSettings settings;
   settings.cwd = cwd;
+  // `config: {"bypass_hook_trust": true}` is what the Codex TUI sends under
+  // --dangerously-bypass-hook-trust.
+  if (overrides && overrides->is_object())
+    settings.bypass_hook_trust = overrides->value("bypass_hook_trust", false) == true;
   if (config.approval_policy) settings.approval_policy = *config.approval_policy;
   if (approval && !approval->is_null()) settings.approval_policy = *approval;
   if (sandbox && sandbox->is_string()) {
@@ -81,7 +86,7 @@ void Handlers::on_thread_start(const ConnectionPtr& connection, v2::ThreadStartP
 
   std::shared_ptr<LiveThread> live;
   try {
-    live = LiveThread::create(ctx_, thread, settings_from(ctx_.config, *cwd, params.approvalPolicy, params.sandbox));
+    live = LiveThread::create(ctx_, thread, settings_from(ctx_.config, *cwd, params.approvalPolicy, params.sandbox, params.config));
   } catch (const std::exception& e) {
     spdlog::error("thread/start failed: {}", e.what());
     return reply.error(protocol::internal_error(std::string("cannot create thread: ") + e.what()));
@@ -108,7 +113,7 @@ void Handlers::on_thread_resume(const ConnectionPtr& connection, v2::ThreadResum
     if (!cwd) return reply.error(protocol::invalid_params(error));
     try {
       live = LiveThread::resume(ctx_, std::move(loaded->history),
-                                settings_from(ctx_.config, *cwd, params.approvalPolicy, std::nullopt));
+                                settings_from(ctx_.config, *cwd, params.approvalPolicy, std::nullopt, params.config));
     } catch (const std::exception& e) {
       return reply.error(protocol::internal_error(std::string("cannot resume thread: ") + e.what()));
     }
@@ -172,10 +177,26 @@ void Handlers::on_thread_unsubscribe(const ConnectionPtr& connection,
                                      Reply<v2::ThreadUnsubscribeResponse> reply) {
   auto live = ctx_.registry.find(params.threadId);
   if (!live) return reply(v2::ThreadUnsubscribeResponse{v2::ThreadUnsubscribeStatus::notLoaded});
-  post(live->strand(), [live, id = connection->id(), reply] {
-    reply(v2::ThreadUnsubscribeResponse{live->unsubscribe(id) ? v2::ThreadUnsubscribeStatus::unsubscribed
-                                                              : v2::ThreadUnsubscribeStatus::notSubscribed});
+  post(live->strand(), [this, live, connection, reply] {
+    const bool was_subscribed = live->unsubscribe(connection->id());
+    reply(v2::ThreadUnsubscribeResponse{was_subscribed ? v2::ThreadUnsubscribeStatus::unsubscribed
+                                                       : v2::ThreadUnsubscribeStatus::notSubscribed});
+    // The last subscriber left an idle thread: it is unloaded after its SessionEnd hooks. A
+    // thread with a running turn stays loaded (the turn finishes and is stored).
+    if (!was_subscribed || live->subscriber_count() > 0 || live->busy()) return;
+    live->end_session([this, live, connection] {
+      ctx_.registry.erase(live->id(), live);
+      spdlog::info("thread {} unloaded", live->id());
+      ctx_.outgoing.notify(connection, v2::ThreadClosedNotification{live->id()});
+    });
   });
+}
+
+void Handlers::on_thread_compact_start(const ConnectionPtr&, v2::ThreadCompactStartParams params,
+                                       Reply<v2::ThreadCompactStartResponse> reply) {
+  auto live = ctx_.registry.find(params.threadId);
+  if (!live) return reply.error(protocol::invalid_request("thread not loaded: " + params.threadId));
+  post(live->strand(), [live, reply] { live->start_compaction(reply); });
 }
 
 void Handlers::on_thread_turns_list(const ConnectionPtr&, v2::ThreadTurnsListParams params,

@@ -3,6 +3,8 @@
 // side from the actual output. See transcript.hpp for the format.
 #include "server/replay/replay_command.hpp"
 
+#include "server/config/hook_trust.hpp"
+
 #include "schema/schema_validator.hpp"
 #include "server/replay/transcript.hpp"
 
@@ -120,7 +122,8 @@ class ServerProcess {
     if (options.server_cmd.empty()) {
       std::vector<std::string> args{"--test-mode", "--validate-all", "--strict-schemas",
                                     "--log-level", "debug", "--home", home.string(),
-                                    "--cwd", workspace.string()};
+                                    "--cwd", workspace.string(), "--system-config-dir",
+                                    (home.parent_path() / "system").string()};
       if (options.websocket)
         for (const char* a : {"--listen", "stdio://", "--listen", "ws://127.0.0.1:0"}) args.push_back(a);
       args.insert(args.end(), flags.begin(), flags.end());
@@ -243,6 +246,12 @@ class Runner {
     if (t_.project_hooks) {
       fs::create_directories(workspace_ / ".codex");
       install(*t_.project_hooks, workspace_ / ".codex" / "hooks.json");
+    }
+    // As a user would with `app-server hooks trust --project --all` (header `#! trust: none`
+    // replays a session whose hooks are not trusted).
+    if (t_.trust_hooks && (t_.hooks || t_.project_hooks)) {
+      if (t_.project_hooks) trust_project(home_, workspace_);
+      trust_hooks({root_ / "system", home_, workspace_}, {}, /*all=*/true);
     }
   }
   ~Runner() {

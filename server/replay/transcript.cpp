@@ -50,8 +50,9 @@ Transcript parse_transcript(const std::string& text) {
       if (key == "hooks") t.hooks = value;
       else if (key == "project-hooks") t.project_hooks = value;
       else if (key == "flags") for (auto& w : words(value)) t.flags.push_back(w);
+      else if (key == "trust" && (value == "all" || value == "none")) t.trust_hooks = value == "all";
       else if (key == "ignore") for (auto& w : words(value)) t.ignore.push_back(w);
-      else fail("unknown header `" + key + "` (hooks, project-hooks, flags, ignore)");
+      else fail("unknown header `" + key + "` (hooks, project-hooks, flags, trust: all|none, ignore)");
       continue;
     }
     if (trimmed[0] == '#') continue;

@@ -37,6 +37,7 @@ struct Transcript {
   std::optional<std::string> hooks;          // #! hooks: file (relative to the transcript)
   std::optional<std::string> project_hooks;  // #! project-hooks: file → $WORKSPACE/.codex/hooks.json
   std::vector<std::string> flags;            // #! flags: …
+  bool trust_hooks = true;                   // #! trust: all (default) | none
   std::vector<std::string> ignore;           // #! ignore: method …
   std::vector<Step> steps;
   std::vector<std::string> lines;            // the file, for --update

@@ -11,8 +11,17 @@ namespace appserver {
 LiveThread::LiveThread(ServerContext& ctx, std::string id, ThreadSettings settings)
     : ctx_(ctx), strand_(boost::asio::make_strand(ctx.io)), id_(std::move(id)),
       settings_(std::move(settings)), agent_(ctx.make_agent()) {
-  hooks_ = hooks::discover(hooks::default_sources(ctx.options.home, settings_.cwd));
-  for (const auto& warning : hooks_.warnings) spdlog::warn("thread {}: {}", id_, warning);
+  reload_hooks();
+}
+
+void LiveThread::reload_hooks() {
+  hooks_ = std::make_shared<const hooks::HookSet>(ctx_.discover_hooks(settings_.cwd, settings_.bypass_hook_trust));
+  for (const auto& warning : hooks_->warnings) spdlog::warn("thread {}: {}", id_, warning);
+}
+
+std::size_t LiveThread::subscriber_count() {
+  std::erase_if(subscribers_, [](const ConnectionWeak& w) { return w.expired(); });
+  return subscribers_.size();
 }
 
 std::shared_ptr<LiveThread> LiveThread::create(ServerContext& ctx, v2::Thread thread,
@@ -69,7 +78,7 @@ v2::Thread LiveThread::snapshot(bool include_turns) const {
 }
 
 void LiveThread::send_hook_warnings(const ConnectionPtr& connection) const {
-  for (const auto& warning : hooks_.warnings)
+  for (const auto& warning : hooks_->warnings)
     ctx_.outgoing.notify(connection, v2::WarningNotification{id_, warning});
 }
 

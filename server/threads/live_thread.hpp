@@ -16,6 +16,8 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +32,7 @@ struct ThreadSettings {
   std::string cwd;
   protocol::Json approval_policy = "never";
   protocol::Json sandbox = {{"type", "dangerFullAccess"}};
+  bool bypass_hook_trust = false;  // thread config `bypass_hook_trust`
 };
 
 class LiveThread : public std::enable_shared_from_this<LiveThread> {
@@ -57,9 +60,22 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   std::string model() const { return agent_->model(); }
   std::string model_provider() const { return agent_->provider(); }
   bool busy() const { return turn_running_; }
-  const hooks::HookSet& hooks() const { return hooks_; }
+  const hooks::HookSet& hooks() const { return *hooks_; }
   /// Sends this thread's hook discovery warnings to one connection.
   void send_hook_warnings(const ConnectionPtr& connection) const;
+  /// Discovers the hooks again (after a trust or config change); a running batch keeps the
+  /// handlers it started with.
+  void reload_hooks();
+  /// Number of current subscribers.
+  std::size_t subscriber_count();
+
+  /// Runs SessionEnd hooks (sync, timeouts ≤ 3 s) and then `done` on the strand; used when the
+  /// thread is unloaded (last subscriber left) and at shutdown. Runs at most once per thread.
+  void end_session(std::function<void()> done);
+  /// thread/compact/start: replies {} and runs a compaction turn (PreCompact → a
+  /// contextCompaction item whose summary replaces the model history → PostCompact). The next
+  /// turn runs SessionStart with source "compact". Errors if a turn is running.
+  void start_compaction(Reply<v2::ThreadCompactStartResponse> reply);
 
   /// Starts a turn: replies with the inProgress turn, then runs it to completion. Errors
   /// (a turn already running, empty input) are replied as JSON-RPC errors.
@@ -83,6 +99,18 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   boost::asio::awaitable<void> run_turn(std::shared_ptr<TurnState> turn);
   boost::asio::awaitable<hooks::HookBatchResult> run_event(TurnState& turn,
                                                            hooks::HookInvocation invocation);
+  /// The sync part of run_event without a turn: hook/started + hook/completed carry `turn_id`.
+  boost::asio::awaitable<hooks::HookBatchResult> run_sync_hooks(std::optional<std::string> turn_id,
+                                                                hooks::HookInvocation invocation);
+  /// Starts `async: true` handlers in the background (at most 8 processes per thread; no
+  /// notifications); their contexts reach the model on its next request.
+  void start_async_hooks(const std::vector<const hooks::HookHandler*>& handlers,
+                         const hooks::HookInvocation& invocation, const std::optional<std::string>& turn_id);
+  void pump_async_hooks();
+  /// Records finished async hooks' contexts as developer messages of `turn_id`.
+  void drain_async_contexts(const std::string& turn_id);
+  boost::asio::awaitable<void> run_compaction(std::shared_ptr<TurnState> turn);
+  hooks::HookClock hook_clock() const;
   /// One model sample; false when the turn ended (failed or interrupted). Tool calls the
   /// agent made are left in `calls`.
   boost::asio::awaitable<bool> sample_reply(TurnState& turn, std::vector<ToolCall>& calls);
@@ -97,6 +125,7 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   boost::asio::awaitable<void> finish_interrupted(TurnState& turn);
   void complete_turn(TurnState& turn, v2::TurnStatus status, std::optional<v2::TurnError> error);
   hooks::HookInputContext hook_context(const TurnState& turn) const;
+  hooks::HookInputContext hook_context(const std::optional<std::string>& turn_id) const;
 
   ServerContext& ctx_;
   Strand strand_;
@@ -104,13 +133,18 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   ThreadSettings settings_;
   ThreadHistory history_;
   std::unique_ptr<ThreadLog> log_;
-  hooks::HookSet hooks_;
+  std::shared_ptr<const hooks::HookSet> hooks_;  // replaced whole by reload_hooks()
   std::shared_ptr<Agent> agent_;
   std::vector<ConnectionWeak> subscribers_;
   std::shared_ptr<hooks::HookBatch> running_batch_;
   std::shared_ptr<TurnState> active_turn_;
   std::string session_start_source_ = "startup";  // "" once SessionStart has run
   bool turn_running_ = false;
+  bool session_ended_ = false;
+  struct AsyncJob;
+  std::deque<std::shared_ptr<AsyncJob>> async_queue_;
+  std::vector<std::shared_ptr<hooks::HookBatch>> async_running_;
+  std::vector<std::string> async_contexts_;  // finished, not yet seen by the model
 };
 
 template <class Notification>

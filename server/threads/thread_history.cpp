@@ -59,9 +59,8 @@ void ThreadHistory::apply(std::string_view method, const protocol::Json& params)
     }
   } else if (method == NotificationTraits<v2::HookCompletedNotification>::method) {
     auto n = decode_as<v2::HookCompletedNotification>(params, "params");
-    v2::Turn* turn = n.turnId ? find_turn(*n.turnId) : nullptr;
-    if (!turn && !thread_.turns.empty()) turn = &thread_.turns.back();
-    if (turn) turn->hookRuns.push_back(std::move(n.run));
+    // Runs outside a turn (SessionEnd) are notifications only; they belong to no turn.
+    if (v2::Turn* turn = n.turnId ? find_turn(*n.turnId) : nullptr) turn->hookRuns.push_back(std::move(n.run));
   } else if (method == NotificationTraits<v2::TurnCompletedNotification>::method) {
     auto n = decode_as<v2::TurnCompletedNotification>(params, "params");
     if (auto* turn = find_turn(n.turn.id)) {
@@ -82,11 +81,38 @@ void ThreadHistory::apply(std::string_view method, const protocol::Json& params)
       throw protocol::DecodeError("params.output: missing field");
     model_messages_.push_back({"function_call_output", params["output"].get<std::string>(),
                                params["callId"].get<std::string>(), ""});
+  } else if (method == kCompactionRecord) {
+    if (!params.is_object() || !params.contains("summary") || !params["summary"].is_string())
+      throw protocol::DecodeError("params.summary: expected string");
+    model_messages_ = {{"user", params["summary"].get<std::string>()}};
   } else if (method == kDeveloperMessageRecord) {
     if (!params.is_object() || !params.contains("text") || !params["text"].is_string())
       throw protocol::DecodeError("params.text: expected string");
     model_messages_.push_back({"developer", params["text"].get<std::string>()});
   }
+}
+
+std::string compaction_summary(const std::vector<ModelMessage>& conversation) {
+  auto shorten = [](const std::string& text) {
+    constexpr std::size_t kMax = 400;
+    return text.size() <= kMax ? text : text.substr(0, kMax) + "…";
+  };
+  std::string asked, context, tools, last_reply;
+  std::size_t calls = 0;
+  for (const auto& m : conversation) {
+    if (m.role == "user") asked += "- " + shorten(m.text) + "\n";
+    else if (m.role == "developer") context += "- " + shorten(m.text) + "\n";
+    else if (m.role == "function_call") ++calls, tools += "- " + m.name + " " + shorten(m.text) + "\n";
+    else if (m.role == "assistant") last_reply = m.text;
+  }
+  std::string out =
+      "Another language model started to solve this problem and produced a summary of its thinking "
+      "process. Use it to build on the work that has already been done.\n\n";
+  out += "User requests so far:\n" + (asked.empty() ? std::string("- (none)\n") : asked);
+  if (!context.empty()) out += "\nContext provided by hooks:\n" + context;
+  if (calls > 0) out += "\nTool calls made (" + std::to_string(calls) + "):\n" + tools;
+  if (!last_reply.empty()) out += "\nLast assistant reply:\n" + shorten(last_reply) + "\n";
+  return out;
 }
 
 void ThreadHistory::finish_replay() {

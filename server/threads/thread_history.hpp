@@ -32,6 +32,15 @@ inline constexpr std::string_view kFunctionCallRecord = "$/functionCall";
 /// Internal stored record: what the model got back. params: `{turnId, callId, output}`.
 inline constexpr std::string_view kFunctionCallOutputRecord = "$/functionCallOutput";
 
+/// Internal stored record: a compaction replaced the conversation with `summary`.
+/// params: `{turnId, summary}`.
+inline constexpr std::string_view kCompactionRecord = "$/compaction";
+
+/// The deterministic summary a compaction keeps of `conversation`: what the user asked (each
+/// prompt, shortened), hook context, tool calls made, and the last assistant reply. Prefixed
+/// like Codex's summaries so a model knows what it is reading.
+std::string compaction_summary(const std::vector<ModelMessage>& conversation);
+
 class ThreadHistory {
  public:
   /// Folds one stored record. Unknown methods are ignored. Throws protocol::DecodeError when

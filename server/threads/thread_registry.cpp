@@ -15,6 +15,12 @@ std::shared_ptr<LiveThread> ThreadRegistry::insert(const std::string& id,
   return threads_.emplace(id, std::move(thread)).first->second;
 }
 
+void ThreadRegistry::erase(const std::string& id, const std::shared_ptr<LiveThread>& thread) {
+  std::lock_guard lock(mutex_);
+  auto it = threads_.find(id);
+  if (it != threads_.end() && it->second == thread) threads_.erase(it);
+}
+
 std::vector<std::string> ThreadRegistry::ids() const {
   std::lock_guard lock(mutex_);
   std::vector<std::string> out;

@@ -17,6 +17,8 @@ class ThreadRegistry {
   std::shared_ptr<LiveThread> find(const std::string& id) const;
   /// Inserts unless present; returns the thread now registered under `id`.
   std::shared_ptr<LiveThread> insert(const std::string& id, std::shared_ptr<LiveThread> thread);
+  /// Removes `id` if it is registered as `thread` (a resumed replacement is left alone).
+  void erase(const std::string& id, const std::shared_ptr<LiveThread>& thread);
   std::vector<std::string> ids() const;  // sorted
   std::vector<std::shared_ptr<LiveThread>> all() const;
 

@@ -113,9 +113,13 @@ asio::awaitable<void> LiveThread::finish_interrupted(TurnState& turn) {
 }
 
 hooks::HookInputContext LiveThread::hook_context(const TurnState& turn) const {
+  return hook_context(std::optional<std::string>(turn.turn.id));
+}
+
+hooks::HookInputContext LiveThread::hook_context(const std::optional<std::string>& turn_id) const {
   hooks::HookInputContext c;
   c.session_id = id_;
-  c.turn_id = turn.turn.id;
+  c.turn_id = turn_id.value_or("");
   c.transcript_path = log_->path().string();
   c.cwd = settings_.cwd;
   c.model = agent_->model();
@@ -126,19 +130,34 @@ hooks::HookInputContext LiveThread::hook_context(const TurnState& turn) const {
 
 asio::awaitable<hooks::HookBatchResult> LiveThread::run_event(TurnState& turn,
                                                               hooks::HookInvocation invocation) {
+  co_return co_await run_sync_hooks(turn.turn.id, std::move(invocation));
+}
+
+hooks::HookClock LiveThread::hook_clock() const {
+  const Clock& clock = *ctx_.clock;
+  return hooks::HookClock{[&clock] { return clock.now_ms(); }, clock.fixed()};
+}
+
+asio::awaitable<hooks::HookBatchResult> LiveThread::run_sync_hooks(std::optional<std::string> turn_id,
+                                                                   hooks::HookInvocation invocation) {
   invocation.cwd = settings_.cwd;
-  auto handlers = hooks::select_handlers(hooks_, invocation);
+  invocation.environment = ctx_.hook_environment;
+  const std::shared_ptr<const hooks::HookSet> set = hooks_;  // alive while the batch runs
+  std::vector<const hooks::HookHandler*> handlers, async;
+  for (const auto* handler : hooks::select_handlers(*set, invocation))
+    (handler->async ? async : handlers).push_back(handler);
+  if (!async.empty()) start_async_hooks(async, invocation, turn_id);
   if (handlers.empty()) co_return hooks::HookBatchResult{};
   for (const auto* handler : handlers)
-    emit(v2::HookStartedNotification{id_, turn.turn.id,
+    emit(v2::HookStartedNotification{id_, turn_id,
                                      hooks::preview_run(*handler, invocation, ctx_.clock->now_sec())});
-  const Clock& clock = *ctx_.clock;
-  hooks::HookClock hook_clock{[&clock] { return clock.now_ms(); }, clock.fixed()};
   auto result = co_await async_run_hooks(strand_, std::move(handlers), std::move(invocation),
-                                         hook_clock, running_batch_, asio::use_awaitable);
+                                         hook_clock(), running_batch_, asio::use_awaitable);
   running_batch_.reset();
-  for (const auto& run : result.runs)
-    emit(v2::HookCompletedNotification{id_, turn.turn.id, run.summary});
+  for (const auto& run : result.runs) {
+    emit(v2::HookCompletedNotification{id_, turn_id, run.summary});
+    ctx_.analytics.record(id_, turn_id, agent_->model(), run.summary);
+  }
   co_return result;
 }
 
@@ -149,6 +168,7 @@ asio::awaitable<bool> LiveThread::sample_reply(TurnState& turn, std::vector<Tool
     item = v2::AgentMessageItem{ctx_.ids->next("item"), "", std::nullopt};
     emit(v2::ItemStartedNotification{*item, id_, turn.turn.id, ctx_.clock->now_ms()});
   };
+  drain_async_contexts(turn.turn.id);  // finished async hooks' context reaches this request
   const hooks::HookInputContext context = hook_context(turn);
   {  // PreModelRequest: observe-only; sees the request as the model will.
     hooks::HookInvocation invocation{
@@ -203,6 +223,7 @@ asio::awaitable<void> LiveThread::run_turn(std::shared_ptr<TurnState> state) {
   turn.turn.startedAt = turn.started_ms / 1000;
   emit(v2::ThreadStatusChangedNotification{id_, v2::ThreadStatusActive{}});
   emit(v2::TurnStartedNotification{id_, turn.turn});
+  drain_async_contexts(turn.turn.id);  // async hooks that finished while the thread was idle
   turn.conversation_start = history_.model_messages().size();
   const hooks::HookInputContext context = hook_context(turn);
 

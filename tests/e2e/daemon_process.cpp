@@ -69,11 +69,23 @@ TempHome::~TempHome() {
 
 std::string fixture(const std::string& name) { return std::string(FIXTURES_DIR) + "/" + name; }
 
-void TempHome::write_hooks(const std::string& hooks_json) const {
+void TempHome::write_hooks(const std::string& hooks_json, bool trust) const {
   std::string text = hooks_json;
   for (auto pos = text.find("$FIXTURES"); pos != std::string::npos; pos = text.find("$FIXTURES"))
     text.replace(pos, 9, FIXTURES_DIR);
   std::ofstream(home / "hooks.json") << text;
+  if (trust) REQUIRE(hooks_command({"trust", "--all"}) == 0);
+}
+
+int TempHome::hooks_command(const std::vector<std::string>& args) const {
+  std::vector<std::string> all{"hooks"};
+  all.insert(all.end(), args.begin(), args.end());
+  for (const auto& a : {std::string("--home"), home.string(), std::string("--cwd"), workspace.string(),
+                        std::string("--system-config-dir"), (root / "system").string()})
+    all.push_back(a);
+  asio::io_context io;
+  bp::process child(io, APP_SERVER_BINARY, all, bp::process_stdio{nullptr, nullptr, {}});
+  return child.wait();
 }
 
 bool websocket_transport() {
@@ -209,7 +221,8 @@ Daemon::Daemon(const TempHome& home, std::vector<std::string> extra_args)
   std::signal(SIGPIPE, SIG_IGN);
   std::vector<std::string> args{"--home",      home.home.string(), "--cwd",
                                 home.workspace.string(), "--log-level", "debug",
-                                "--validate-all",        "--strict-schemas"};
+                                "--validate-all",        "--strict-schemas",
+                                "--system-config-dir",   (home.root / "system").string()};
   const bool has_listen = std::find(extra_args.begin(), extra_args.end(), "--listen") != extra_args.end();
   if (websocket_transport() && !has_listen)
     for (const char* a : {"--listen", "stdio://", "--listen", "ws://127.0.0.1:0"}) args.push_back(a);

@@ -20,8 +20,11 @@ using namespace std::chrono_literals;
 struct TempHome {
   TempHome();
   ~TempHome();
-  /// Writes `<home>/hooks.json`. `$FIXTURES` in commands is replaced by the fixtures folder.
-  void write_hooks(const std::string& hooks_json) const;
+  /// Writes `<home>/hooks.json` and trusts its hooks (`app-server hooks trust --all`), as a
+  /// user would. `$FIXTURES` in commands is replaced by the fixtures folder.
+  void write_hooks(const std::string& hooks_json, bool trust = true) const;
+  /// Runs `app-server hooks <args…>` on this home and workspace; returns its exit status.
+  int hooks_command(const std::vector<std::string>& args) const;
   std::filesystem::path root, home, workspace;
 };
 

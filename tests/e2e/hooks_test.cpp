@@ -175,6 +175,7 @@ TEST_CASE("hooks/list shows discovered hooks and a bad hooks.json becomes a warn
   home.write_hooks(R"({"hooks":{"Stop":[{"hooks":[{"type":"command","command":"true","timeout":3}]}]}})");
   std::filesystem::create_directories(home.workspace / ".codex");
   std::ofstream(home.workspace / ".codex/hooks.json") << R"({"hooks":{},"extra":1})";
+  REQUIRE(home.hooks_command({"trust", "--project"}) == 0);  // untrusted projects are not read
   Daemon daemon(home);
   daemon.initialize();
   Json listed = daemon.request("hooks/list", {{"cwds", {home.workspace.string()}}})["result"];

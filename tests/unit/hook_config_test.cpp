@@ -95,20 +95,3 @@ TEST_CASE("SessionEnd timeouts default to 1s and are clamped to 3s", "[config]")
   CHECK(set.handlers[1].timeout_sec == 3);
   CHECK(set.warnings == std::vector<std::string>{"clamping SessionEnd hook timeout to 3s in /p/hooks.json"});
 }
-
-TEST_CASE("discovery reads user then project files with one display-order counter", "[config]") {
-  auto dir = std::filesystem::temp_directory_path() / ("hook-config-test-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir / "home");
-  std::filesystem::create_directories(dir / "project/.codex");
-  std::ofstream(dir / "home/hooks.json") << R"({"hooks":{"Stop":[{"hooks":[{"type":"command","command":"user"}]}]}})";
-  std::ofstream(dir / "project/.codex/hooks.json")
-      << R"({"hooks":{"Stop":[{"hooks":[{"type":"command","command":"user"}]}]}})";
-  auto set = discover(default_sources(dir / "home", dir / "project"));
-  REQUIRE(set.handlers.size() == 2);
-  CHECK(set.handlers[0].source == HookSource::user);
-  CHECK(set.handlers[1].source == HookSource::project);
-  CHECK(set.handlers[1].display_order == 1);
-  CHECK(set.handlers[0].current_hash == set.handlers[1].current_hash);  // same definition
-  CHECK(set.handlers[0].key != set.handlers[1].key);
-  std::filesystem::remove_all(dir);
-}

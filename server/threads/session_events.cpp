@@ -1,0 +1,90 @@
+// Thread-level events: SessionEnd when a thread is unloaded or the daemon shuts down, and the
+// compaction turn of thread/compact/start (PreCompact → contextCompaction item → PostCompact).
+// Both run on the thread's strand as coroutines; see live_thread.hpp.
+#include "server/threads/live_thread.hpp"
+
+#include "server/threads/turn_state.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <spdlog/spdlog.h>
+
+namespace appserver {
+
+namespace asio = boost::asio;
+using hooks::HookEventName;
+
+void LiveThread::end_session(std::function<void()> done) {
+  if (session_ended_) return done();
+  session_ended_ = true;
+  // In-flight async hooks are killed and their results dropped (hooks-spec.md §3.7).
+  async_queue_.clear();
+  for (const auto& batch : std::exchange(async_running_, {})) batch->cancel();
+  auto self = shared_from_this();
+  asio::co_spawn(
+      strand_,
+      [self]() -> asio::awaitable<void> {
+        hooks::HookInvocation invocation{HookEventName::sessionEnd, "other",
+                                         hooks::session_end_input(self->hook_context(std::nullopt))};
+        co_await self->run_sync_hooks(std::nullopt, std::move(invocation));
+      },
+      [self, done = std::move(done)](std::exception_ptr e) {
+        if (e) spdlog::error("thread {}: SessionEnd hooks failed", self->id_);
+        done();
+      });
+}
+
+void LiveThread::start_compaction(Reply<v2::ThreadCompactStartResponse> reply) {
+  if (turn_running_) {
+    reply.error(protocol::invalid_request("a turn is already running on thread " + id_));
+    return;
+  }
+  auto state = std::make_shared<TurnState>();
+  state->turn.id = ctx_.ids->next("turn");
+  state->turn.rootTurnId = state->turn.id;
+  state->turn.itemsView = v2::TurnItemsView::notLoaded;
+  state->turn.status = v2::TurnStatus::inProgress;
+  turn_running_ = true;
+  active_turn_ = state;
+  reply(v2::ThreadCompactStartResponse{});
+  auto self = shared_from_this();
+  asio::co_spawn(strand_, run_compaction(state), [self](std::exception_ptr e) {
+    if (!e) return;
+    spdlog::error("thread {}: compaction failed with an internal error", self->id_);
+    self->turn_running_ = false;
+    self->active_turn_.reset();
+    self->ctx_.on_thread_idle();
+  });
+}
+
+asio::awaitable<void> LiveThread::run_compaction(std::shared_ptr<TurnState> state) {
+  TurnState& turn = *state;
+  turn.started_ms = ctx_.clock->now_ms();
+  turn.turn.startedAt = turn.started_ms / 1000;
+  emit(v2::ThreadStatusChangedNotification{id_, v2::ThreadStatusActive{}});
+  emit(v2::TurnStartedNotification{id_, turn.turn});
+  const hooks::HookInputContext context = hook_context(turn);
+
+  auto pre = co_await run_event(turn, {HookEventName::preCompact, "manual",
+                                       hooks::compact_input(context, /*post=*/false, "manual")});
+  if (turn.interrupted) co_return co_await finish_interrupted(turn);
+  if (pre.should_stop) {  // compaction not performed; the turn is aborted
+    complete_turn(turn, v2::TurnStatus::interrupted, std::nullopt);
+    co_return;
+  }
+
+  v2::ContextCompactionItem item{ctx_.ids->next("item")};
+  emit(v2::ItemStartedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms()});
+  const protocol::Json record = {{"turnId", turn.turn.id},
+                                 {"summary", compaction_summary(history_.model_messages())}};
+  history_.apply(kCompactionRecord, record);
+  log_->append(kCompactionRecord, record);
+  emit(v2::ItemCompletedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms(), std::nullopt});
+  session_start_source_ = "compact";  // the next turn's SessionStart says so
+
+  auto post = co_await run_event(turn, {HookEventName::postCompact, "manual",
+                                        hooks::compact_input(context, /*post=*/true, "manual")});
+  if (turn.interrupted) co_return co_await finish_interrupted(turn);
+  complete_turn(turn, post.should_stop ? v2::TurnStatus::interrupted : v2::TurnStatus::completed, std::nullopt);
+}
+
+}  // namespace appserver
