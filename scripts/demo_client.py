@@ -171,7 +171,16 @@ def main():
     daemon.send({"method": "initialized"})
     listed = daemon.request("hooks/list", {"cwds": [cwd]})
     for hook in listed["data"][0]["hooks"]:
-        say(f"   hook {hook['displayOrder']}: {hook['eventName']} <- {hook['command']}")
+        say(f"   hook {hook['displayOrder']}: {hook['eventName']} ({hook['trustStatus']}) <- {hook['command']}")
+    # Hooks run only once the user trusts them. The demo trusts its own example hooks the way
+    # the Codex TUI's review screen does: their key and current hash into hooks.state.
+    trusted = {h["key"]: {"trusted_hash": h["currentHash"]} for h in listed["data"][0]["hooks"]}
+    daemon.request("config/batchWrite", {"edits": [{"keyPath": "hooks.state", "value": trusted,
+                                                    "mergeStrategy": "upsert"}],
+                                         "reloadUserConfig": True})
+    relisted = daemon.request("hooks/list", {"cwds": [cwd]}, show=False)
+    say(f"   trusted {len(trusted)} example hooks: "
+        f"{sorted({h['trustStatus'] for h in relisted['data'][0]['hooks']})}")
     thread = daemon.request("thread/start", {"cwd": cwd})["thread"]
     thread_id = thread["id"]
     say(f"<- thread/start: thread {thread_id}")

@@ -178,13 +178,18 @@ void Handlers::on_thread_unsubscribe(const ConnectionPtr& connection,
   auto live = ctx_.registry.find(params.threadId);
   if (!live) return reply(v2::ThreadUnsubscribeResponse{v2::ThreadUnsubscribeStatus::notLoaded});
   post(live->strand(), [this, live, connection, reply] {
-    const bool was_subscribed = live->unsubscribe(connection->id());
-    reply(v2::ThreadUnsubscribeResponse{was_subscribed ? v2::ThreadUnsubscribeStatus::unsubscribed
-                                                       : v2::ThreadUnsubscribeStatus::notSubscribed});
-    // The last subscriber left an idle thread: it is unloaded after its SessionEnd hooks. A
-    // thread with a running turn stays loaded (the turn finishes and is stored).
-    if (!was_subscribed || live->subscriber_count() > 0 || live->busy()) return;
+    // The last subscriber leaving an idle thread unloads it: it still receives the SessionEnd
+    // runs it caused, then `thread/closed`. A thread with a running turn stays loaded (the turn
+    // finishes and is stored).
+    const bool last = live->subscriber_count() == 1 && !live->busy() && live->is_subscribed(connection->id());
+    if (!last) {
+      const bool was_subscribed = live->unsubscribe(connection->id());
+      return reply(v2::ThreadUnsubscribeResponse{was_subscribed ? v2::ThreadUnsubscribeStatus::unsubscribed
+                                                                : v2::ThreadUnsubscribeStatus::notSubscribed});
+    }
+    reply(v2::ThreadUnsubscribeResponse{v2::ThreadUnsubscribeStatus::unsubscribed});
     live->end_session([this, live, connection] {
+      live->unsubscribe(connection->id());
       ctx_.registry.erase(live->id(), live);
       spdlog::info("thread {} unloaded", live->id());
       ctx_.outgoing.notify(connection, v2::ThreadClosedNotification{live->id()});

@@ -19,6 +19,13 @@ void LiveThread::reload_hooks() {
   for (const auto& warning : hooks_->warnings) spdlog::warn("thread {}: {}", id_, warning);
 }
 
+bool LiveThread::is_subscribed(Connection::Id connection) const {
+  return std::any_of(subscribers_.begin(), subscribers_.end(), [&](const ConnectionWeak& w) {
+    auto c = w.lock();
+    return c && c->id() == connection;
+  });
+}
+
 std::size_t LiveThread::subscriber_count() {
   std::erase_if(subscribers_, [](const ConnectionWeak& w) { return w.expired(); });
   return subscribers_.size();

@@ -68,6 +68,7 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   void reload_hooks();
   /// Number of current subscribers.
   std::size_t subscriber_count();
+  bool is_subscribed(Connection::Id connection) const;
 
   /// Runs SessionEnd hooks (sync, timeouts ≤ 3 s) and then `done` on the strand; used when the
   /// thread is unloaded (last subscriber left) and at shutdown. Runs at most once per thread.

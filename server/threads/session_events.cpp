@@ -64,8 +64,10 @@ asio::awaitable<void> LiveThread::run_compaction(std::shared_ptr<TurnState> stat
   emit(v2::TurnStartedNotification{id_, turn.turn});
   const hooks::HookInputContext context = hook_context(turn);
 
-  auto pre = co_await run_event(turn, {HookEventName::preCompact, "manual",
-                                       hooks::compact_input(context, /*post=*/false, "manual")});
+  // Named invocations: GCC 12 miscompiles braced temporaries inside co_await arguments.
+  hooks::HookInvocation pre_invocation{HookEventName::preCompact, "manual",
+                                       hooks::compact_input(context, /*post=*/false, "manual")};
+  auto pre = co_await run_event(turn, std::move(pre_invocation));
   if (turn.interrupted) co_return co_await finish_interrupted(turn);
   if (pre.should_stop) {  // compaction not performed; the turn is aborted
     complete_turn(turn, v2::TurnStatus::interrupted, std::nullopt);
@@ -81,8 +83,9 @@ asio::awaitable<void> LiveThread::run_compaction(std::shared_ptr<TurnState> stat
   emit(v2::ItemCompletedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms(), std::nullopt});
   session_start_source_ = "compact";  // the next turn's SessionStart says so
 
-  auto post = co_await run_event(turn, {HookEventName::postCompact, "manual",
-                                        hooks::compact_input(context, /*post=*/true, "manual")});
+  hooks::HookInvocation post_invocation{HookEventName::postCompact, "manual",
+                                        hooks::compact_input(context, /*post=*/true, "manual")};
+  auto post = co_await run_event(turn, std::move(post_invocation));
   if (turn.interrupted) co_return co_await finish_interrupted(turn);
   complete_turn(turn, post.should_stop ? v2::TurnStatus::interrupted : v2::TurnStatus::completed, std::nullopt);
 }

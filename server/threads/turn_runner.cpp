@@ -223,8 +223,8 @@ asio::awaitable<void> LiveThread::run_turn(std::shared_ptr<TurnState> state) {
   turn.turn.startedAt = turn.started_ms / 1000;
   emit(v2::ThreadStatusChangedNotification{id_, v2::ThreadStatusActive{}});
   emit(v2::TurnStartedNotification{id_, turn.turn});
-  drain_async_contexts(turn.turn.id);  // async hooks that finished while the thread was idle
   turn.conversation_start = history_.model_messages().size();
+  drain_async_contexts(turn.turn.id);  // async hooks that finished while the thread was idle
   const hooks::HookInputContext context = hook_context(turn);
 
   if (!session_start_source_.empty()) {
