@@ -99,7 +99,7 @@ TEST_CASE("config/batchWrite rejects other files and stale versions with clear e
   CHECK(stale["error"]["message"].get<std::string>().find("config version conflict") != std::string::npos);
 }
 
-TEST_CASE("--dangerously-bypass-hook-trust and thread config bypass_hook_trust run untrusted hooks and say so",
+TEST_CASE("the bypass flag and thread config bypass_hook_trust run untrusted hooks and say so",
           "[e2e][trust]") {
   TempHome home;
   home.write_hooks(R"({"hooks":{"UserPromptSubmit":[{"hooks":[{"type":"command","command":"cat >/dev/null"}]}]}})",
