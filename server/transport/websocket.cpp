@@ -10,6 +10,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -96,7 +97,12 @@ class Session final : public Connection, public SessionBase {
       self->close_done_ = std::move(done);
       if (!self->accepted_ || self->closing_) return self->finish_close();
       self->closing_ = true;
-      beast::get_lowest_layer(self->ws_).expires_after(std::chrono::seconds(2));
+      // A client that never answers the close frame is cut off after 2 s. (A separate timer:
+      // the stream's own expiry may not be re-armed while a read and a write are pending.)
+      self->close_timer_.expires_after(std::chrono::seconds(2));
+      self->close_timer_.async_wait([self](beast::error_code ec) {
+        if (!ec) self->finish_close();
+      });
       self->ws_.async_close(websocket::close_code::going_away,
                             [self](beast::error_code) { self->finish_close(); });
     });
@@ -108,6 +114,7 @@ class Session final : public Connection, public SessionBase {
   }
 
   void finish_close() {
+    close_timer_.cancel();
     beast::error_code ignored;
     beast::get_lowest_layer(ws_).socket().close(ignored);
     if (auto done = std::exchange(close_done_, nullptr)) done();
@@ -250,6 +257,7 @@ class Session final : public Connection, public SessionBase {
   }
 
   websocket::stream<Stream> ws_;
+  asio::steady_timer close_timer_{ws_.get_executor()};
   Dispatcher& dispatcher_;
   WebSocketOptions options_;
   std::string peer_;
