@@ -191,3 +191,64 @@ TEST_CASE("Interrupt and model-request hooks are observe-only", "[output]") {
         {S::failed, {{K::error, "PreModelRequest hook returned unsupported continue:false"}}});
   check(HookEventName::postModelRequest, exited(0, R"({"systemMessage":"seen"})"), {S::completed, {{K::warning, "seen"}}});
 }
+
+TEST_CASE("PreCompact and PostCompact: continue:false stops; failures report stderr", "[output]") {
+  using E = HookEventName;
+  check(E::preCompact, exited(0, R"({"continue":false})"),
+        {S::stopped, {{K::stop, "PreCompact hook stopped execution"}}, {}, true});
+  check(E::postCompact, exited(0, R"({"continue":false,"stopReason":"keep it"})"),
+        {S::stopped, {{K::stop, "keep it"}}, {}, true});
+  check(E::preCompact, exited(0, R"({"decision":"block"})"),
+        {S::failed, {{K::error, "hook returned invalid PreCompact hook JSON output"}}});
+  check(E::postCompact, exited(0, "compacted, fine"), {S::completed, {}});
+  check(E::preCompact, exited(2, "", "  not now \n"), {S::failed, {{K::error, "not now"}}});
+  check(E::preCompact, exited(3, ""), {S::failed, {{K::error, "hook exited with code 3"}}});
+  CommandResult killed;
+  check(E::postCompact, killed, {S::failed, {{K::error, "hook process terminated without an exit code"}}});
+}
+
+TEST_CASE("SessionEnd ignores whatever a successful hook prints", "[output]") {
+  check(HookEventName::sessionEnd, exited(0, R"({"decision":"block","reason":"no"})"), {S::completed, {}});
+  check(HookEventName::sessionEnd, exited(0, "{ garbage"), {S::completed, {}});
+  check(HookEventName::sessionEnd, exited(1, "", "cleanup failed"), {S::failed, {{K::error, "cleanup failed"}}});
+}
+
+TEST_CASE("SubagentStart keeps context and ignores continue:false; SubagentStop blocks like Stop", "[output]") {
+  check(HookEventName::subagentStart, exited(0, "plain context\n"),
+        {S::completed, {{K::context, "plain context"}}, {"plain context"}});
+  check(HookEventName::subagentStart,
+        exited(0, R"({"continue":false,"hookSpecificOutput":{"hookEventName":"SubagentStart","additionalContext":"c"}})"),
+        {S::completed, {{K::context, "c"}}, {"c"}});
+  check(HookEventName::subagentStop, exited(0, R"({"decision":"block","reason":" again "})"),
+        {S::blocked, {{K::feedback, "again"}}, {}, false, true, "again"});
+  check(HookEventName::subagentStop, exited(0, R"({"decision":"block"})"),
+        {S::failed, {{K::error, "SubagentStop hook returned decision:block without a non-empty reason"}}});
+  check(HookEventName::subagentStop, exited(2, ""),
+        {S::failed, {{K::error, "SubagentStop hook exited with code 2 but did not write a continuation prompt to stderr"}}});
+  check(HookEventName::subagentStop, exited(0, "plain"),
+        {S::failed, {{K::error, "hook returned invalid subagent stop hook JSON output"}}});
+}
+
+TEST_CASE("async handlers cannot block, stop or rewrite, and keep their context", "[output][async]") {
+  auto run = [](HookEventName e, const CommandResult& r) { return interpret_command_result(e, r, 5, true); };
+  // allow without updatedInput fails a sync hook; an async one keeps its context.
+  auto a = run(HookEventName::preToolUse,
+               exited(0, R"({"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"allow","additionalContext":"ctx"}})"));
+  CHECK(a.status == S::completed);
+  CHECK(a.entries == std::vector<HookOutputEntry>{{K::context, "ctx"}});
+  CHECK_FALSE(a.should_block);
+  CHECK_FALSE(a.updated_input);
+  // exit 2 is an ordinary failure.
+  auto b = run(HookEventName::userPromptSubmit, exited(2, "", "no"));
+  CHECK(b.status == S::failed);
+  CHECK_FALSE(b.should_stop);
+  CHECK(b.entries == std::vector<HookOutputEntry>{{K::error, "hook exited with code 2"}});
+  // block without a reason: completed, context kept; entries are context, error, warning.
+  auto c = run(HookEventName::userPromptSubmit,
+               exited(0, R"({"decision":"block","systemMessage":"w","hookSpecificOutput":{"hookEventName":"UserPromptSubmit","additionalContext":"x"}})"));
+  CHECK(c.status == S::completed);
+  CHECK(c.entries == std::vector<HookOutputEntry>{{K::context, "x"}, {K::warning, "w"}});
+  // Stop: plain text is ignored; JSON-looking garbage still fails.
+  CHECK(run(HookEventName::stop, exited(0, "plain")).status == S::completed);
+  CHECK(run(HookEventName::stop, exited(0, "{bad")).status == S::failed);
+}
