@@ -233,7 +233,8 @@ void parse_hooks_json(const std::string& text, const HookSourceFile& source,
     // Re-parse with exceptions only to get the position of the syntax error.
     std::string detail = "invalid JSON";
     try {
-      (void)Json::parse(text);
+      const Json strict = Json::parse(text);  // throws with the position
+      (void)strict;
     } catch (const Json::parse_error& e) {
       detail = e.what();
     }

@@ -175,7 +175,7 @@ HookRunOutcome failed_with_warning(std::string text, const std::optional<std::st
   return f;
 }
 
-HookRunOutcome interpret_json(HookEventName event, const Json& out, const EventWords& words) {
+HookRunOutcome interpret_json(HookEventName event, const Json& out) {
   HookRunOutcome outcome;
   const auto system_message = string_field(out, "systemMessage");
   auto fail_with = [&](const char* text) { return failed_with_warning(text, system_message); };
@@ -423,7 +423,7 @@ HookRunOutcome interpret_sync(HookEventName event, const CommandResult& result, 
   if (stdout_text.empty() || event == HookEventName::sessionEnd) return {};
   Json parsed = Json::parse(stdout_text, nullptr, /*allow_exceptions=*/false);
   if (!parsed.is_discarded() && parsed.is_object() && valid_shape(event, parsed, words)) {
-    if (!async) return interpret_json(event, parsed, words);
+    if (!async) return interpret_json(event, parsed);
     // Non-control mode: no decision applies; what the hook says for the model is kept.
     HookRunOutcome outcome;
     if (auto m = string_field(parsed, "systemMessage"))

@@ -74,12 +74,24 @@ bool LiveThread::unsubscribe(Connection::Id connection) {
   return subscribers_.size() < before;
 }
 
-v2::Thread LiveThread::snapshot(bool include_turns) const {
-  v2::Thread thread = history_.thread();
+v2::Thread LiveThread::snapshot(bool include_turns) {
+  v2::Thread& stored = history_.thread();
+  v2::Thread thread;
+  if (include_turns) {
+    thread = stored;
+  } else {  // the turns are most of a long thread: set them aside instead of copying them
+    std::vector<v2::Turn> turns = std::move(stored.turns);
+    struct PutBack {
+      v2::Thread& thread;
+      std::vector<v2::Turn>& turns;
+      ~PutBack() { thread.turns = std::move(turns); }
+    } put_back{stored, turns};
+    stored.turns.clear();
+    thread = stored;
+  }
   if (turn_running_) thread.status = v2::ThreadStatusActive{};
   else thread.status = v2::ThreadStatusIdle{};
   thread.path = log_->path().string();
-  if (!include_turns) thread.turns.clear();
   for (auto& turn : thread.turns) turn.itemsView = v2::TurnItemsView::full;
   return thread;
 }

@@ -55,7 +55,7 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   /// Removes a subscriber; false if it was not subscribed.
   bool unsubscribe(Connection::Id connection);
   /// The thread as clients see it; turns only when `include_turns`.
-  v2::Thread snapshot(bool include_turns) const;
+  v2::Thread snapshot(bool include_turns);
   const ThreadSettings& settings() const { return settings_; }
   std::string model() const { return agent_->model(); }
   std::string model_provider() const { return agent_->provider(); }

@@ -156,7 +156,9 @@ asio::awaitable<hooks::HookBatchResult> LiveThread::run_sync_hooks(std::optional
   running_batch_.reset();
   for (const auto& run : result.runs) {
     emit(v2::HookCompletedNotification{id_, turn_id, run.summary});
-    ctx_.analytics.record(id_, turn_id, agent_->model(), run.summary);
+    // A run outside a turn (SessionEnd) is attributed to the turn running at the time, if any.
+    const auto analytics_turn = turn_id ? turn_id : active_turn_ ? std::optional(active_turn_->turn.id) : std::nullopt;
+    ctx_.analytics.record(id_, analytics_turn, agent_->model(), run.summary);
   }
   co_return result;
 }

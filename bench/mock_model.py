@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""A fast mock of the OpenAI Responses API for the benchmarks (python3 stdlib only).
+
+Usage: mock_model.py
+Prints `listening on http://127.0.0.1:PORT` and serves until killed. Every POST .../responses
+streams one assistant message as server-sent events: response.created, output_item.added,
+N response.output_text.delta events, output_item.done, response.completed (with usage). N is 3,
+or the number in the last user message's `deltas=N` (e.g. a prompt "stream deltas=5000").
+All events of one reply are written with a single send, so the mock is not the bottleneck;
+`GET /floor?deltas=N` returns the same body without a model server in between, for measuring
+the mock's own floor.
+"""
+import http.server
+import json
+import re
+import sys
+
+
+def events(deltas):
+    def ev(payload):
+        return "data: " + json.dumps(payload, separators=(",", ":")) + "\n\n"
+    parts = [ev({"type": "response.created", "response": {"id": "resp_1"}}),
+             ev({"type": "response.output_item.added", "output_index": 0,
+                 "item": {"type": "message", "role": "assistant", "id": "msg_1", "content": []}})]
+    text = []
+    for i in range(deltas):
+        piece = "w%d " % i
+        text.append(piece)
+        parts.append(ev({"type": "response.output_text.delta", "output_index": 0, "content_index": 0,
+                         "item_id": "msg_1", "delta": piece}))
+    full = "".join(text)
+    parts.append(ev({"type": "response.output_item.done", "output_index": 0,
+                     "item": {"type": "message", "role": "assistant", "id": "msg_1",
+                              "content": [{"type": "output_text", "text": full, "annotations": []}]}}))
+    parts.append(ev({"type": "response.completed",
+                     "response": {"id": "resp_1", "usage": {"input_tokens": 10, "output_tokens": deltas,
+                                                            "total_tokens": 10 + deltas,
+                                                            "input_tokens_details": {"cached_tokens": 0},
+                                                            "output_tokens_details": {"reasoning_tokens": 0}}}}))
+    return "".join(parts).encode()
+
+
+def requested_deltas(body):
+    try:
+        request = json.loads(body)
+    except ValueError:
+        return 3
+    for item in reversed(request.get("input", [])):
+        if item.get("role") == "user":
+            content = item.get("content")
+            text = content if isinstance(content, str) else " ".join(
+                c.get("text", "") for c in content or [] if isinstance(c, dict))
+            m = re.search(r"deltas=(\d+)", text)
+            return int(m.group(1)) if m else 3
+    return 3
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def send_body(self, body):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_body(events(requested_deltas(body)))
+
+    def do_GET(self):
+        m = re.search(r"deltas=(\d+)", self.path)
+        self.send_body(events(int(m.group(1)) if m else 3))
+
+
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+server.daemon_threads = True
+print("listening on http://127.0.0.1:%d" % server.server_address[1], flush=True)
+server.serve_forever()
