@@ -81,7 +81,7 @@ class Server:
         args = [binary, "app-server"] if kind == "codex" else [binary, "--home", home, "--log-level", "warn"]
         self.t0 = time.perf_counter()
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, cwd=cwd, env=env, bufsize=0)
+                                     stderr=subprocess.DEVNULL, cwd=cwd, env=env)
         self.inbox = queue.Queue()
         self.next_id = 1
         self.cwd = cwd
@@ -94,6 +94,7 @@ class Server:
 
     def send(self, message):
         self.proc.stdin.write((json.dumps(message) + "\n").encode())
+        self.proc.stdin.flush()
 
     def request(self, method, params, on_message=None, timeout=120):
         rid = self.next_id
@@ -283,24 +284,29 @@ class Bench:
         threads = [s.start_thread()[1] for _ in range(8)]
         per_thread = max(2, self.args.turns // 2)
         pending = {}
+
+        def start(th):
+            s.send({"id": s.next_id, "method": "turn/start",
+                    "params": {"threadId": th, "input": [{"type": "text", "text": "go"}]}})
+            s.next_id += 1
         t0 = time.perf_counter()
         for th in threads:
-            _, r = s.request("turn/start", {"threadId": th, "input": [{"type": "text", "text": "go"}]})
             pending[th] = per_thread
+            start(th)
         done = 0
         total = per_thread * len(threads)
         while done < total:
             _, m = s.inbox.get(timeout=120)
             if m is None:
-                raise RuntimeError("exited")
+                raise RuntimeError(f"{kind} exited")
+            if "error" in m:
+                raise RuntimeError(f"{kind}: {m['error']}")
             if m.get("method") == "turn/completed":
                 th = m["params"]["threadId"]
                 done += 1
                 pending[th] -= 1
                 if pending[th] > 0:
-                    s.send({"id": s.next_id, "method": "turn/start",
-                            "params": {"threadId": th, "input": [{"type": "text", "text": "go"}]}})
-                    s.next_id += 1
+                    start(th)
         self.record("h. 8 threads at once (turns/s)", kind, total / (time.perf_counter() - t0))
         self.record("b. peak RSS over the run (MiB)", kind, s.rss_mib("VmHWM"))
         s.stop()
@@ -359,6 +365,12 @@ def main():
     p.add_argument("--long-turns", type=int, default=200, help="turns of the thread replayed in phase g")
     p.add_argument("--json", help="also write the raw samples here")
     args = p.parse_args()
+    # npm's `codex` is a node launcher that spawns the native binary: measure the binary itself.
+    native = os.path.join(os.path.dirname(os.path.realpath(args.codex)), "..", "..", "codex-linux-x64",
+                          "vendor", "x86_64-unknown-linux-musl", "bin", "codex")
+    if os.path.exists(native):
+        args.codex = native
+    print(f"reference: {args.codex}", file=sys.stderr)
     bench = Bench(args)
     try:
         bench.run()
