@@ -92,8 +92,7 @@ std::optional<SchemaFailure> CompiledSchema::validate(const Json& instance) cons
 SchemaValidator::SchemaValidator() {
   for (const auto& row : method_table()) {
     for (const std::string* type : {&row.params_type, &row.result_type}) {
-      if (type->empty() || by_type_.count(*type)) continue;
-      by_type_.emplace(*type, CompiledSchema(type_schema(*type)));
+      if (!type->empty()) by_type_.emplace(*type, nullptr);
     }
     switch (row.kind) {
       case MethodInfo::Kind::request:
@@ -115,6 +114,14 @@ SchemaValidator::SchemaValidator() {
 
 SchemaValidator::~SchemaValidator() = default;
 
+const CompiledSchema* SchemaValidator::compiled(const std::string& type_name) const {
+  std::lock_guard lock(mutex_);
+  auto it = by_type_.find(type_name);
+  if (it == by_type_.end()) return nullptr;
+  if (!it->second) it->second = std::make_unique<CompiledSchema>(type_schema(type_name));
+  return it->second.get();
+}
+
 namespace {
 template <class Map>
 const std::string* lookup(const Map& map, std::string_view key) {
@@ -125,9 +132,9 @@ const std::string* lookup(const Map& map, std::string_view key) {
 
 std::optional<SchemaFailure> SchemaValidator::validate_type(const std::string& type_name,
                                                             const Json& instance) const {
-  auto it = by_type_.find(type_name);
-  if (it == by_type_.end()) return SchemaFailure{"/", "no schema for type " + type_name, 1};
-  return it->second.validate(instance);
+  const CompiledSchema* schema = compiled(type_name);
+  if (!schema) return SchemaFailure{"/", "no schema for type " + type_name, 1};
+  return schema->validate(instance);
 }
 
 std::optional<SchemaFailure> SchemaValidator::validate_notification(std::string_view method,
