@@ -50,7 +50,7 @@ struct ServerContext {
   ServerOptions options;
   std::unique_ptr<Clock> clock;
   std::unique_ptr<IdGenerator> ids;
-  schema::SchemaValidator validator;  // compiled once
+  schema::SchemaValidator validator;  // each schema compiled once, on first use
   Outgoing outgoing;
   ThreadStore store;
   ThreadRegistry registry;
