@@ -102,7 +102,10 @@ std::string compaction_summary(const std::vector<ModelMessage>& conversation) {
   for (const auto& m : conversation) {
     if (m.role == "user") asked += "- " + shorten(m.text) + "\n";
     else if (m.role == "developer") context += "- " + shorten(m.text) + "\n";
-    else if (m.role == "function_call") ++calls, tools += "- " + m.name + " " + shorten(m.text) + "\n";
+    else if (m.role == "function_call") {
+      ++calls;
+      tools += "- " + m.name + " " + shorten(m.text) + "\n";
+    }
     else if (m.role == "assistant") last_reply = m.text;
   }
   std::string out =
