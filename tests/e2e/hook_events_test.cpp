@@ -84,7 +84,7 @@ TEST_CASE("SessionEnd runs for every loaded thread when the daemon shuts down", 
   CHECK(read_file(out) == "x\nx\n");
 }
 
-TEST_CASE("thread/compact/start runs PreCompact, a contextCompaction item and PostCompact; SessionStart then says compact",
+TEST_CASE("thread/compact/start runs PreCompact, a contextCompaction item and PostCompact, then SessionStart says compact",
           "[e2e][events]") {
   TempHome home;
   const auto sources = home.root / "sources";
@@ -120,7 +120,7 @@ TEST_CASE("thread/compact/start runs PreCompact, a contextCompaction item and Po
   CHECK(read["turns"][1]["items"][0]["type"] == "contextCompaction");
 }
 
-TEST_CASE("hooks do not inherit the model provider's secret; analytics record each run when enabled",
+TEST_CASE("hooks do not inherit the model provider's secret, analytics record each run when enabled",
           "[e2e][events]") {
   TempHome home;
   const auto env_out = home.root / "env.txt";

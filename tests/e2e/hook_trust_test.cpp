@@ -31,7 +31,7 @@ void write_project_hook(const TempHome& home, const std::string& command) {
 
 }  // namespace
 
-TEST_CASE("an untrusted project hook never runs; trusting runs it; editing it makes it modified and stops it",
+TEST_CASE("an untrusted project hook never runs, trusting runs it, editing it makes it modified and stops it",
           "[e2e][trust]") {
   TempHome home;
   const std::string marker = (home.root / "ran").string();

@@ -23,7 +23,7 @@ Json completed_runs(const std::vector<Json>& messages) {
 }
 }  // namespace
 
-TEST_CASE("hook context reaches the agent; hook/started and hook/completed describe each run", "[e2e][hooks]") {
+TEST_CASE("hook context reaches the agent, hook/started and hook/completed describe each run", "[e2e][hooks]") {
   TempHome home;
   home.write_hooks("{\"hooks\":{" + hook("SessionStart", sh("session_context.sh"), 10,
                                          ",\"statusMessage\":\"Loading session context\"") +

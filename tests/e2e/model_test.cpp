@@ -133,7 +133,7 @@ TEST_CASE("an HTTP 500 or a broken stream fails the turn, not the daemon", "[e2e
   CHECK(daemon.close() == 0);
 }
 
-TEST_CASE("HTTPS: the server certificate is verified; a stream broken before output is retried", "[e2e][model]") {
+TEST_CASE("HTTPS: the server certificate is verified, a stream broken before output is retried", "[e2e][model]") {
   TempHome home;
   const auto [cert, key] = make_certificate(home);
   MockModel model(home, Json::parse(R"([{"cut": ""}, {"text": "over TLS"}])"), cert.string() + " " + key.string());

@@ -34,7 +34,7 @@ std::vector<Json> items_of_type(const std::vector<Json>& messages, const std::st
 }
 }  // namespace
 
-TEST_CASE("a ! line runs as a commandExecution item; tool hooks see it; the agent gets the output", "[e2e][tools]") {
+TEST_CASE("a ! line runs as a commandExecution item, tool hooks see it, the agent gets the output", "[e2e][tools]") {
   TempHome home;
   const auto pre_log = home.root / "pre.jsonl", post_log = home.root / "post.jsonl";
   home.write_hooks(hooks_json("cat >> " + pre_log.string() + "; echo >> " + pre_log.string(),
@@ -109,7 +109,7 @@ TEST_CASE("PreToolUse deny, legacy block and exit 2 keep the command from runnin
   }
 }
 
-TEST_CASE("PreToolUse allow + updatedInput rewrites the command; context reaches the agent", "[e2e][tools]") {
+TEST_CASE("PreToolUse allow + updatedInput rewrites the command, context reaches the agent", "[e2e][tools]") {
   TempHome home;
   home.write_hooks(hooks_json(
       R"(cat >/dev/null; echo '{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"allow","updatedInput":{"command":"echo rewritten"},"additionalContext":"pre context"}}')",
@@ -127,7 +127,7 @@ TEST_CASE("PreToolUse allow + updatedInput rewrites the command; context reaches
   CHECK(daemon.close() == 0);
 }
 
-TEST_CASE("PostToolUse block replaces what the model gets; the command already ran", "[e2e][tools]") {
+TEST_CASE("PostToolUse block replaces what the model gets, the command already ran", "[e2e][tools]") {
   TempHome home;
   home.write_hooks(hooks_json("", R"(cat >/dev/null; echo '{"decision":"block","reason":"output withheld by policy"}')"));
   Daemon daemon(home);
@@ -175,7 +175,7 @@ std::string start_tool_turn(Daemon& daemon, const std::string& thread, const std
 }
 }  // namespace
 
-TEST_CASE("with approvals on, the client is asked; accept runs the command, decline does not", "[e2e][tools]") {
+TEST_CASE("with approvals on, the client is asked, accept runs the command, decline does not", "[e2e][tools]") {
   TempHome home;
   Daemon daemon(home);
   daemon.initialize();

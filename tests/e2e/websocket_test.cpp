@@ -177,7 +177,7 @@ struct RawClient {
 };
 }  // namespace
 
-TEST_CASE("any path upgrades with no subprotocol or compression; fragments and pings work", "[e2e][ws]") {
+TEST_CASE("any path upgrades with no subprotocol or compression, fragments and pings work", "[e2e][ws]") {
   TempHome home;
   Daemon daemon(home, {"--listen", "stdio://", "--listen", ws_only()});
   RawClient client(daemon.ws_url(), "/rpc");
@@ -235,7 +235,7 @@ TEST_CASE("the same protocol is served on a Unix socket", "[e2e][ws]") {
   CHECK(daemon.close() == 0);
 }
 
-TEST_CASE("a client that drops mid-turn does not stop the turn; resuming later shows all of it", "[e2e][ws]") {
+TEST_CASE("a client that drops mid-turn does not stop the turn, resuming later shows all of it", "[e2e][ws]") {
   TempHome home;
   home.write_hooks(R"({"hooks":{"Stop":[{"hooks":[{"type":"command","command":"sleep 1; echo '{\"systemMessage\":\"slow stop\"}'"}]}]}})");
   Daemon daemon(home, {"--listen", "stdio://", "--listen", ws_only()});

@@ -21,7 +21,7 @@ CommandResult run(CommandSpec spec) {
 }
 }  // namespace
 
-TEST_CASE("a command gets its stdin, cwd and exit code; both streams are captured", "[runner]") {
+TEST_CASE("a command gets its stdin, cwd and exit code, both streams are captured", "[runner]") {
   CommandSpec spec;
   spec.command = "cat; echo; pwd; echo err >&2; exit 7";
   spec.cwd = "/tmp";
@@ -65,7 +65,7 @@ TEST_CASE("output beyond the capture bound is dropped, not buffered", "[runner]"
   CHECK(r.output_truncated);
 }
 
-TEST_CASE("a signal death has no exit code; a missing cwd is a spawn error", "[runner]") {
+TEST_CASE("a signal death has no exit code, a missing cwd is a spawn error", "[runner]") {
   CommandSpec killed;
   killed.command = "kill -9 $$";
   CHECK_FALSE(run(killed).exit_code);

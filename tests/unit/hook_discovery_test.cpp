@@ -111,7 +111,7 @@ statusMessage = "Checking"
                                                  "; prefer a single representation for this layer"});
 }
 
-TEST_CASE("the seed [hooks] argv form runs without a shell; unknown snake_case keys are rejected", "[discovery]") {
+TEST_CASE("the seed [hooks] argv form runs without a shell, unknown snake_case keys are rejected", "[discovery]") {
   Layout l;
   l.write("home/config.toml", "[hooks]\nsession_start = [\"python3\", \"hook file.py\"]\nstop = [\"true\"]\n");
   auto set = discover(l.roots());

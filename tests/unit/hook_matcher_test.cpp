@@ -21,7 +21,7 @@ TEST_CASE("word-only matchers are exact matches on |-separated names", "[matcher
   CHECK(Matcher("startup|resume").matches("resume"));
 }
 
-TEST_CASE("other matchers are unanchored regex searches; invalid ones never match", "[matcher]") {
+TEST_CASE("other matchers are unanchored regex searches, invalid ones never match", "[matcher]") {
   CHECK(Matcher("^Bash").matches("BashOutput"));
   CHECK_FALSE(Matcher("^Bash$").matches("BashOutput"));
   CHECK(Matcher("mcp__.*__write.*").matches("mcp__filesystem__write_file"));

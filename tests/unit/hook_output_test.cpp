@@ -70,7 +70,7 @@ TEST_CASE("UserPromptSubmit: block, exit 2 and continue:false all stop the promp
         {S::failed, {{K::error, "UserPromptSubmit hook returned decision:block without a non-empty reason"}}});
 }
 
-TEST_CASE("UserPromptSubmit: context is kept when blocking; plain text is context", "[output]") {
+TEST_CASE("UserPromptSubmit: context is kept when blocking, plain text is context", "[output]") {
   check(HookEventName::userPromptSubmit,
         exited(0, R"({"decision":"block","reason":"R","hookSpecificOutput":{"hookEventName":"UserPromptSubmit","additionalContext":"C"}})"),
         {S::blocked, {{K::context, "C"}, {K::feedback, "R"}}, {"C"}, true, true, "R"});
@@ -90,7 +90,7 @@ TEST_CASE("strict output validation: unknown or mistyped fields fail the run", "
   }
 }
 
-TEST_CASE("Stop: block continues with the reason; continue:false wins over block", "[output]") {
+TEST_CASE("Stop: block continues with the reason, continue:false wins over block", "[output]") {
   check(HookEventName::stop, exited(0, R"({"decision":"block","reason":" go on "})"),
         {S::blocked, {{K::feedback, "go on"}}, {}, false, true, "go on"});
   check(HookEventName::stop, exited(0, R"({"decision":"block","reason":"R","continue":false})"),
@@ -120,7 +120,7 @@ TEST_CASE("runner failures: exit codes, signals, timeouts and spawn errors", "[o
         {S::failed, {{K::error, "No such file or directory (os error 2)"}}});
 }
 
-TEST_CASE("PreToolUse: deny, legacy block and exit 2 block; invalid decisions fail open", "[output]") {
+TEST_CASE("PreToolUse: deny, legacy block and exit 2 block, invalid decisions fail open", "[output]") {
   const auto E = HookEventName::preToolUse;
   check(E, exited(0, R"({"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"deny","permissionDecisionReason":" no "}})"),
         {S::blocked, {{K::feedback, "no"}}, {}, false, true, "no"});
@@ -152,7 +152,7 @@ TEST_CASE("PreToolUse: deny, legacy block and exit 2 block; invalid decisions fa
   check(E, exited(0, "{broken"), {S::failed, {{K::error, "hook returned invalid pre-tool-use JSON output"}}});
 }
 
-TEST_CASE("PermissionRequest: allow, deny with message or default, exit 2; reserved fields fail", "[output]") {
+TEST_CASE("PermissionRequest: allow, deny with message or default, exit 2, reserved fields fail", "[output]") {
   const auto E = HookEventName::permissionRequest;
   auto allow = interpret_command_result(E, exited(0, R"({"hookSpecificOutput":{"hookEventName":"PermissionRequest","decision":{"behavior":"allow"}}})"), 5);
   CHECK(allow.status == S::completed);
@@ -169,7 +169,7 @@ TEST_CASE("PermissionRequest: allow, deny with message or default, exit 2; reser
   check(E, exited(0, R"({"systemMessage":"no decision"})"), {S::completed, {{K::warning, "no decision"}}});
 }
 
-TEST_CASE("PostToolUse: block and exit 2 replace the output; continue:false stops with feedback", "[output]") {
+TEST_CASE("PostToolUse: block and exit 2 replace the output, continue:false stops with feedback", "[output]") {
   const auto E = HookEventName::postToolUse;
   check(E, exited(0, R"({"decision":"block","reason":"hidden"})"), {S::blocked, {{K::feedback, "hidden"}}, {}, false, true, "hidden"});
   check(E, exited(2, "", "bad output"), {S::blocked, {{K::feedback, "bad output"}}, {}, false, true, "bad output"});
@@ -192,7 +192,7 @@ TEST_CASE("Interrupt and model-request hooks are observe-only", "[output]") {
   check(HookEventName::postModelRequest, exited(0, R"({"systemMessage":"seen"})"), {S::completed, {{K::warning, "seen"}}});
 }
 
-TEST_CASE("PreCompact and PostCompact: continue:false stops; failures report stderr", "[output]") {
+TEST_CASE("PreCompact and PostCompact: continue:false stops, failures report stderr", "[output]") {
   using E = HookEventName;
   check(E::preCompact, exited(0, R"({"continue":false})"),
         {S::stopped, {{K::stop, "PreCompact hook stopped execution"}}, {}, true});
@@ -213,7 +213,7 @@ TEST_CASE("SessionEnd ignores whatever a successful hook prints", "[output]") {
   check(HookEventName::sessionEnd, exited(1, "", "cleanup failed"), {S::failed, {{K::error, "cleanup failed"}}});
 }
 
-TEST_CASE("SubagentStart keeps context and ignores continue:false; SubagentStop blocks like Stop", "[output]") {
+TEST_CASE("SubagentStart keeps context and ignores continue:false, SubagentStop blocks like Stop", "[output]") {
   check(HookEventName::subagentStart, exited(0, "plain context\n"),
         {S::completed, {{K::context, "plain context"}}, {"plain context"}});
   check(HookEventName::subagentStart,

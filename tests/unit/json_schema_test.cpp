@@ -20,7 +20,7 @@ TEST_CASE("a struct's schema lists its members, requires the non-optional ones",
                    "enum":["warning","stop","feedback","context","error"]}}})"));
 }
 
-TEST_CASE("Turn documents hookRuns; optional fields are nullable and not required", "[schema]") {
+TEST_CASE("Turn documents hookRuns, optional fields are nullable and not required", "[schema]") {
   Json turn = protocol::schema_document<v2::Turn>("Turn");
   CHECK(turn["required"] == Json{"id", "items", "itemsView", "status", "hookRuns"});
   CHECK(turn["properties"]["hookRuns"]["description"].get<std::string>().rfind(

@@ -21,7 +21,7 @@ Json valid_hook_completed() {
 }
 }  // namespace
 
-TEST_CASE("hook notifications are always validated; a failure is counted, not sent silently", "[outgoing]") {
+TEST_CASE("hook notifications are always validated, a failure is counted, not sent silently", "[outgoing]") {
   Clock clock;
   schema::SchemaValidator validator;
   Outgoing outgoing(clock, validator, ValidationPolicy{});
@@ -37,7 +37,7 @@ TEST_CASE("hook notifications are always validated; a failure is counted, not se
   CHECK(all.schema_failures() == 1);
 }
 
-TEST_CASE("one serialisation is shared by every subscriber; opted-out methods are skipped", "[outgoing]") {
+TEST_CASE("one serialisation is shared by every subscriber, opted-out methods are skipped", "[outgoing]") {
   Clock clock;
   schema::SchemaValidator validator;
   Outgoing outgoing(clock, validator, ValidationPolicy{});
