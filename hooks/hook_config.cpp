@@ -163,7 +163,6 @@ void parse_handler(const Json& h, const std::string& path, const EventInfo& info
 }
 
 /// Parses `{<EventName>: [MatcherGroup…]}` walking events in discovery order. Throws FileError.
-/// `skip_groups(event)` > 0 continues group numbering (argv handlers follow the groups).
 void parse_events(const Json& hooks, const std::string& prefix, const HookSourceFile& source,
                   std::int64_t& order, HookSet& parsed, const EventInfo& info) {
   const std::string file = source.path.string();

@@ -97,6 +97,12 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
 
   // Turn runner (turn_runner.cpp).
   struct TurnState;
+  /// A new inProgress turn, made the active one (the thread is busy from here on).
+  std::shared_ptr<TurnState> begin_turn();
+  /// Runs a turn's coroutine on the strand; an internal error leaves the thread idle again.
+  void spawn_turn(boost::asio::awaitable<void> body);
+  /// Stamps the start time and sends thread/status/changed (active) and turn/started.
+  void announce_turn(TurnState& turn);
   boost::asio::awaitable<void> run_turn(std::shared_ptr<TurnState> turn);
   boost::asio::awaitable<hooks::HookBatchResult> run_event(TurnState& turn,
                                                            hooks::HookInvocation invocation);

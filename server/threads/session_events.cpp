@@ -38,30 +38,14 @@ void LiveThread::start_compaction(Reply<v2::ThreadCompactStartResponse> reply) {
     reply.error(protocol::invalid_request("a turn is already running on thread " + id_));
     return;
   }
-  auto state = std::make_shared<TurnState>();
-  state->turn.id = ctx_.ids->next("turn");
-  state->turn.rootTurnId = state->turn.id;
-  state->turn.itemsView = v2::TurnItemsView::notLoaded;
-  state->turn.status = v2::TurnStatus::inProgress;
-  turn_running_ = true;
-  active_turn_ = state;
+  auto state = begin_turn();
   reply(v2::ThreadCompactStartResponse{});
-  auto self = shared_from_this();
-  asio::co_spawn(strand_, run_compaction(state), [self](std::exception_ptr e) {
-    if (!e) return;
-    spdlog::error("thread {}: compaction failed with an internal error", self->id_);
-    self->turn_running_ = false;
-    self->active_turn_.reset();
-    self->ctx_.on_thread_idle();
-  });
+  spawn_turn(run_compaction(state));
 }
 
 asio::awaitable<void> LiveThread::run_compaction(std::shared_ptr<TurnState> state) {
   TurnState& turn = *state;
-  turn.started_ms = ctx_.clock->now_ms();
-  turn.turn.startedAt = turn.started_ms / 1000;
-  emit(v2::ThreadStatusChangedNotification{id_, v2::ThreadStatusActive{}});
-  emit(v2::TurnStartedNotification{id_, turn.turn});
+  announce_turn(turn);
   const hooks::HookInputContext context = hook_context(turn);
 
   // Named invocations: GCC 12 miscompiles braced temporaries inside co_await arguments.

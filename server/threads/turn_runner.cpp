@@ -60,19 +60,28 @@ void LiveThread::start_turn(v2::TurnStartParams params, Reply<v2::TurnStartRespo
     reply.error(protocol::invalid_params("params.input: expected at least one non-empty text input"));
     return;
   }
+  auto state = begin_turn();
+  state->input = std::move(params.input);
+  if (params.approvalPolicy && !params.approvalPolicy->is_null())
+    settings_.approval_policy = *params.approvalPolicy;  // applies to this and later turns
+  state->client_message_id = params.clientUserMessageId;
+  reply(v2::TurnStartResponse{state->turn});
+  spawn_turn(run_turn(state));
+}
+
+std::shared_ptr<LiveThread::TurnState> LiveThread::begin_turn() {
   auto state = std::make_shared<TurnState>();
   state->turn.id = ctx_.ids->next("turn");
   state->turn.rootTurnId = state->turn.id;
   state->turn.itemsView = v2::TurnItemsView::notLoaded;
   state->turn.status = v2::TurnStatus::inProgress;
-  state->input = std::move(params.input);
-  if (params.approvalPolicy && !params.approvalPolicy->is_null())
-    settings_.approval_policy = *params.approvalPolicy;  // applies to this and later turns
-  state->client_message_id = params.clientUserMessageId;
   turn_running_ = true;
   active_turn_ = state;
-  reply(v2::TurnStartResponse{state->turn});
-  asio::co_spawn(strand_, run_turn(state), [self = shared_from_this()](std::exception_ptr e) {
+  return state;
+}
+
+void LiveThread::spawn_turn(asio::awaitable<void> body) {
+  asio::co_spawn(strand_, std::move(body), [self = shared_from_this()](std::exception_ptr e) {
     if (!e) return;
     try {
       std::rethrow_exception(e);
@@ -83,6 +92,13 @@ void LiveThread::start_turn(v2::TurnStartParams params, Reply<v2::TurnStartRespo
     self->active_turn_.reset();
     self->ctx_.on_thread_idle();
   });
+}
+
+void LiveThread::announce_turn(TurnState& turn) {
+  turn.started_ms = ctx_.clock->now_ms();
+  turn.turn.startedAt = turn.started_ms / 1000;
+  emit(v2::ThreadStatusChangedNotification{id_, v2::ThreadStatusActive{}});
+  emit(v2::TurnStartedNotification{id_, turn.turn});
 }
 
 void LiveThread::interrupt(const std::string& turn_id, Reply<v2::TurnInterruptResponse> reply) {
@@ -221,10 +237,7 @@ asio::awaitable<bool> LiveThread::sample_reply(TurnState& turn, std::vector<Tool
 
 asio::awaitable<void> LiveThread::run_turn(std::shared_ptr<TurnState> state) {
   TurnState& turn = *state;
-  turn.started_ms = ctx_.clock->now_ms();
-  turn.turn.startedAt = turn.started_ms / 1000;
-  emit(v2::ThreadStatusChangedNotification{id_, v2::ThreadStatusActive{}});
-  emit(v2::TurnStartedNotification{id_, turn.turn});
+  announce_turn(turn);
   turn.conversation_start = history_.model_messages().size();
   drain_async_contexts(turn.turn.id);  // async hooks that finished while the thread was idle
   const hooks::HookInputContext context = hook_context(turn);
