@@ -162,7 +162,7 @@ void parse_handler(const Json& h, const std::string& path, const EventInfo& info
   commit_handler(std::move(handler), info, group_index, handler_index, source, next_order, out);
 }
 
-/// Parses `{<EventName>: [MatcherGroup…]}` walking events in discovery order. Throws FileError.
+/// Parses the matcher groups of one event (`info`) from `{<EventName>: [MatcherGroup…]}`. Throws FileError.
 void parse_events(const Json& hooks, const std::string& prefix, const HookSourceFile& source,
                   std::int64_t& order, HookSet& parsed, const EventInfo& info) {
   const std::string file = source.path.string();
