@@ -83,8 +83,28 @@ bool omittable(std::string_view member) {
     return false;
 }
 
-[[noreturn]] inline void fail(const std::string& path, std::string_view problem) {
-  throw DecodeError(path + ": " + std::string(problem));
+/// The JSON path of the value being decoded, as a chain of segments on the decoder's stack
+/// (the root text such as "params", then member names and array indexes). The text is built
+/// only when decoding fails, so a successful decode allocates nothing for paths.
+struct DecodePath {
+  static constexpr std::size_t kNoIndex = static_cast<std::size_t>(-1);
+  const DecodePath* parent = nullptr;
+  std::string_view member;  // the root text (no parent), or a member name
+  std::size_t index = kNoIndex;
+
+  DecodePath child(std::string_view name) const { return {this, name, kNoIndex}; }
+  DecodePath at(std::size_t i) const { return {this, {}, i}; }
+  std::string str() const {
+    std::string out = parent ? parent->str() : std::string();
+    if (index != kNoIndex) out += "[" + std::to_string(index) + "]";
+    else if (parent) out += "." + std::string(member);
+    else out += member;
+    return out;
+  }
+};
+
+[[noreturn]] inline void fail(const DecodePath& path, std::string_view problem) {
+  throw DecodeError(path.str() + ": " + std::string(problem));
 }
 }  // namespace detail
 
@@ -160,38 +180,36 @@ Json encode(const T& value) {
   }
 }
 
-template <class T> void decode(const Json& json, T& out, const std::string& path);
-
 namespace detail {
+template <class T> void decode_at(const Json& json, T& out, const DecodePath& path);
 template <class T>
-void decode_members(const Json& json, T& out, const std::string& path) {
+void decode_members(const Json& json, T& out, const DecodePath& path) {
   if (!json.is_object()) fail(path, "expected object");
   boost::mp11::mp_for_each<boost::describe::describe_members<T, boost::describe::mod_public>>(
       [&](auto D) {
         using Member = std::remove_cvref_t<decltype(out.*D.pointer)>;
-        const std::string member_path = path + "." + D.name;
         auto it = json.find(D.name);
         if (it == json.end()) {
           if constexpr (is_optional<Member>::value || std::is_same_v<Member, Json>) {
             out.*D.pointer = Member{};
             return;
           } else {
-            if (!omittable<T>(D.name)) fail(member_path, "missing field");
+            if (!omittable<T>(D.name)) fail(path.child(D.name), "missing field");
             out.*D.pointer = Member{};
             return;
           }
         }
-        decode(*it, out.*D.pointer, member_path);
+        decode_at(*it, out.*D.pointer, path.child(D.name));
       });
 }
 
 template <class Variant, std::size_t... I>
-void decode_variant(const Json& json, Variant& out, const std::string& path,
+void decode_variant(const Json& json, Variant& out, const DecodePath& path,
                     std::index_sequence<I...>) {
   if (!json.is_object()) fail(path, "expected object");
   auto type = json.find("type");
-  if (type == json.end()) fail(path + ".type", "missing field");
-  if (!type->is_string()) fail(path + ".type", "expected string");
+  if (type == json.end()) fail(path.child("type"), "missing field");
+  if (!type->is_string()) fail(path.child("type"), "expected string");
   const std::string& tag = type->get_ref<const std::string&>();
   bool matched = false;
   (
@@ -210,16 +228,12 @@ void decode_variant(const Json& json, Variant& out, const std::string& path,
     ((expected += (expected.empty() ? "`" : ", `") +
                   std::string(std::variant_alternative_t<I, Variant>::type_tag) + "`"),
      ...);
-    fail(path + ".type", "unknown variant `" + tag + "`, expected one of " + expected);
+    fail(path.child("type"), "unknown variant `" + tag + "`, expected one of " + expected);
   }
 }
-}  // namespace detail
 
-/// Decodes `json` into `out`; throws DecodeError naming `path` (e.g. "params") extended with
-/// the member/index of the offending value.
 template <class T>
-void decode(const Json& json, T& out, const std::string& path) {
-  using detail::fail;
+void decode_at(const Json& json, T& out, const DecodePath& path) {
   if constexpr (std::is_same_v<T, Json>) {
     out = json;
   } else if constexpr (std::is_same_v<T, bool>) {
@@ -238,7 +252,7 @@ void decode(const Json& json, T& out, const std::string& path) {
   } else if constexpr (std::is_same_v<T, std::string>) {
     if (!json.is_string()) fail(path, "expected string");
     out = json.get<std::string>();
-  } else if constexpr (detail::DescribedEnum<T>) {
+  } else if constexpr (DescribedEnum<T>) {
     if (!json.is_string()) fail(path, "expected string");
     auto value = enum_from_name<T>(json.get_ref<const std::string&>());
     if (!value) {
@@ -247,38 +261,46 @@ void decode(const Json& json, T& out, const std::string& path) {
       fail(path, "unknown variant `" + json.get<std::string>() + "`, expected one of " + expected);
     }
     out = *value;
-  } else if constexpr (detail::is_optional<T>::value) {
+  } else if constexpr (is_optional<T>::value) {
     if (json.is_null()) {
       out.reset();
     } else {
       typename T::value_type inner{};
-      decode(json, inner, path);
+      decode_at(json, inner, path);
       out = std::move(inner);
     }
-  } else if constexpr (detail::is_vector<T>::value) {
+  } else if constexpr (is_vector<T>::value) {
     if (!json.is_array()) fail(path, "expected array");
     out.clear();
     out.reserve(json.size());
     for (std::size_t i = 0; i < json.size(); ++i) {
       typename T::value_type element{};
-      decode(json[i], element, path + "[" + std::to_string(i) + "]");
+      decode_at(json[i], element, path.at(i));
       out.push_back(std::move(element));
     }
-  } else if constexpr (detail::is_string_map<T>::value) {
+  } else if constexpr (is_string_map<T>::value) {
     if (!json.is_object()) fail(path, "expected object");
     out.clear();
     for (const auto& [key, element] : json.items()) {
       typename T::mapped_type value{};
-      decode(element, value, path + "." + key);
+      decode_at(element, value, path.child(key));
       out.emplace(key, std::move(value));
     }
-  } else if constexpr (detail::is_variant<T>::value) {
-    detail::decode_variant(json, out, path, std::make_index_sequence<std::variant_size_v<T>>{});
-  } else if constexpr (detail::DescribedStruct<T>) {
-    detail::decode_members(json, out, path);
+  } else if constexpr (is_variant<T>::value) {
+    decode_variant(json, out, path, std::make_index_sequence<std::variant_size_v<T>>{});
+  } else if constexpr (DescribedStruct<T>) {
+    decode_members(json, out, path);
   } else {
     static_assert(sizeof(T) == 0, "type is not decodable: describe it with BOOST_DESCRIBE_*");
   }
+}
+}  // namespace detail
+
+/// Decodes `json` into `out`; throws DecodeError naming `path` (e.g. "params") extended with
+/// the member/index of the offending value.
+template <class T>
+void decode(const Json& json, T& out, const std::string& path) {
+  detail::decode_at(json, out, detail::DecodePath{nullptr, path});
 }
 
 /// Convenience: decode into a fresh value.
