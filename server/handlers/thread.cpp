@@ -138,7 +138,7 @@ void Handlers::on_thread_read(const ConnectionPtr&, v2::ThreadReadParams params,
   }
   auto loaded = ctx_.store.load(params.threadId);
   if (!loaded) return reply.error(protocol::invalid_request("thread not found: " + params.threadId));
-  v2::Thread thread = loaded->history.thread();
+  v2::Thread thread = std::move(loaded->history.thread());
   thread.status = v2::ThreadStatusNotLoaded{};
   if (!include_turns) thread.turns.clear();
   reply(v2::ThreadReadResponse{std::move(thread)});

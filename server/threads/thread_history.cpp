@@ -9,6 +9,24 @@ namespace v2 = protocol::v2;
 using protocol::decode_as;
 using protocol::NotificationTraits;
 
+namespace {
+// What the reducer takes from a stored turn/completed. Its `items` and `hookRuns` repeat
+// records already folded, so they are not decoded (half the bytes of a long thread's file).
+struct TurnEnd {
+  std::string id;
+  v2::TurnStatus status = v2::TurnStatus::inProgress;
+  std::optional<v2::TurnError> error;
+  std::optional<std::int64_t> startedAt;
+  std::optional<std::int64_t> completedAt;
+  std::optional<std::int64_t> durationMs;
+};
+PROTOCOL_STRUCT(TurnEnd, (id, status, error, startedAt, completedAt, durationMs))
+struct StoredTurnCompleted {
+  TurnEnd turn;
+};
+PROTOCOL_STRUCT(StoredTurnCompleted, (turn))
+}  // namespace
+
 v2::Turn* ThreadHistory::find_turn(const std::string& id) {
   for (auto it = thread_.turns.rbegin(); it != thread_.turns.rend(); ++it)
     if (it->id == id) return &*it;
@@ -62,7 +80,7 @@ void ThreadHistory::apply(std::string_view method, const protocol::Json& params)
     // Runs outside a turn (SessionEnd) are notifications only; they belong to no turn.
     if (v2::Turn* turn = n.turnId ? find_turn(*n.turnId) : nullptr) turn->hookRuns.push_back(std::move(n.run));
   } else if (method == NotificationTraits<v2::TurnCompletedNotification>::method) {
-    auto n = decode_as<v2::TurnCompletedNotification>(params, "params");
+    auto n = decode_as<StoredTurnCompleted>(params, "params");
     if (auto* turn = find_turn(n.turn.id)) {
       turn->status = n.turn.status;
       turn->error = n.turn.error;
