@@ -78,17 +78,24 @@ IncomingMessage parse_message(std::string_view text) {
   return Rejected{id, invalid_request("Invalid request: missing field `method`")};
 }
 
+namespace {
+std::string dump(const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::replace); }
+}  // namespace
+
+// The envelopes are written as text around each part's dump, so a large result (a thread with
+// its turns) is not deep-copied into a temporary object first. Key order is nlohmann's sorted
+// order, as if the envelope were one object: emittedAtMs < error < id < method < params < result.
 std::string make_response(const RequestId& id, const Json& result) {
-  return Json{{"id", id}, {"result", result}}.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return "{\"id\":" + dump(id) + ",\"result\":" + dump(result) + "}";
 }
 
 std::string make_error(const RequestId& id, const RpcError& error) {
-  return Json{{"id", id}, {"error", error.to_json()}}.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return "{\"error\":" + dump(error.to_json()) + ",\"id\":" + dump(id) + "}";
 }
 
 std::string make_notification(std::string_view method, const Json& params,
                               std::int64_t emitted_at_ms) {
-  return Json{{"method", method}, {"params", params}, {"emittedAtMs", emitted_at_ms}}.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return make_notification_text(method, dump(params), emitted_at_ms);
 }
 
 std::string make_notification_text(std::string_view method, std::string_view params_text,
@@ -102,7 +109,7 @@ std::string make_notification_text(std::string_view method, std::string_view par
 }
 
 std::string make_request(const RequestId& id, std::string_view method, const Json& params) {
-  return Json{{"id", id}, {"method", method}, {"params", params}}.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return "{\"id\":" + dump(id) + ",\"method\":" + dump(Json(method)) + ",\"params\":" + dump(params) + "}";
 }
 
 }  // namespace appserver::protocol
