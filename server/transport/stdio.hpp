@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace appserver {
 
@@ -54,6 +55,10 @@ class StdioConnection final : public Connection {
   std::string pending_;
   bool discarding_ = false;
   std::deque<std::shared_ptr<const std::string>> queue_;
+  /// How many messages at the front of queue_ the write in progress carries.
+  static constexpr std::size_t kMaxBatch = 32;  // 64 iovecs: one writev per batch
+  std::size_t in_flight_ = 0;
+  std::vector<boost::asio::const_buffer> write_buffers_;
   std::size_t queued_bytes_ = 0;
   bool writing_ = false;
   bool out_failed_ = false;
