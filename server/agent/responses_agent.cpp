@@ -62,28 +62,47 @@ class SseReader {
   SseReader(SamplingResult& result, std::function<void(const std::string&)>& on_delta)
       : result_(result), on_delta_(on_delta) {}
 
-  /// Feeds raw stream bytes; dispatches each complete event.
+  /// Feeds raw stream bytes; dispatches each complete event. Linear in the bytes fed: events
+  /// are scanned in place and the consumed prefix is dropped once per call.
   void feed(std::string_view bytes) {
     buffer_.append(bytes);
-    for (auto end = buffer_.find("\n\n"); end != std::string::npos; end = buffer_.find("\n\n")) {
-      std::string event = buffer_.substr(0, end);
-      buffer_.erase(0, end + 2);
-      std::string data;
-      std::size_t pos = 0;
-      while (pos <= event.size()) {
-        auto nl = event.find('\n', pos);
-        std::string line = event.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.rfind("data:", 0) == 0) data += (data.empty() ? "" : "\n") + line.substr(line[5] == ' ' ? 6 : 5);
-        if (nl == std::string::npos) break;
-        pos = nl + 1;
-      }
-      if (!data.empty() && data != "[DONE]") dispatch(Json::parse(data, nullptr, false));
+    std::size_t start = 0;
+    for (auto end = buffer_.find("\n\n", start); end != std::string::npos; end = buffer_.find("\n\n", start)) {
+      dispatch_event(std::string_view(buffer_).substr(start, end - start));
+      start = end + 2;
     }
+    buffer_.erase(0, start);
   }
   bool completed() const { return completed_; }
 
  private:
+  /// One event's lines: its `data:` lines joined with "\n" are the JSON payload.
+  void dispatch_event(std::string_view event) {
+    std::string_view single;  // the usual case, one data line: parsed without a copy
+    std::string joined;
+    int data_lines = 0;
+    std::size_t pos = 0;
+    while (pos <= event.size()) {
+      const auto nl = event.find('\n', pos);
+      std::string_view line = event.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (line.substr(0, 5) == "data:") {
+        line.remove_prefix(line.size() > 5 && line[5] == ' ' ? 6 : 5);
+        if (data_lines++ == 0) {
+          single = line;
+        } else {
+          if (data_lines == 2) joined = single;
+          joined += '\n';
+          joined += line;
+        }
+      }
+      if (nl == std::string_view::npos) break;
+      pos = nl + 1;
+    }
+    const std::string_view data = data_lines > 1 ? std::string_view(joined) : single;
+    if (!data.empty() && data != "[DONE]") dispatch(Json::parse(data, nullptr, false));
+  }
+
   void dispatch(const Json& event) {
     if (!event.is_object()) return;
     const std::string type = event.value("type", "");
@@ -92,7 +111,9 @@ class SseReader {
       result_.text += delta;
       on_delta_(delta);
     } else if (type == "response.output_item.done") {
-      const Json item = event.value("item", Json::object());
+      static const Json no_item = Json::object();
+      const auto found = event.find("item");
+      const Json& item = found != event.end() && found->is_object() ? *found : no_item;
       if (item.value("type", "") == "function_call") {
         Json arguments = Json::parse(item.value("arguments", "{}"), nullptr, false);
         result_.tool_calls.push_back({item.value("call_id", ""), item.value("name", ""),
