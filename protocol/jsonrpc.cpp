@@ -1,6 +1,9 @@
 // JSON-RPC envelope parsing and serialisation; see jsonrpc.hpp for the wire conventions.
 #include "protocol/jsonrpc.hpp"
 
+#include <algorithm>
+#include <charconv>
+
 namespace appserver::protocol {
 
 Json RpcError::to_json() const {
@@ -101,9 +104,27 @@ std::string make_notification(std::string_view method, const Json& params,
 std::string make_notification_text(std::string_view method, std::string_view params_text,
                                    std::int64_t emitted_at_ms) {
   // Key order matches make_notification (nlohmann sorts keys): emittedAtMs, method, params.
-  std::string out = "{\"emittedAtMs\":" + std::to_string(emitted_at_ms) + ",\"method\":" +
-                    Json(method).dump() + ",\"params\":";
-  out.append(params_text);
+  // Called once per notification (every streamed delta), so built in one reserved string;
+  // method names are plain ASCII and written as they are unless they need escaping.
+  const bool plain_method = std::all_of(method.begin(), method.end(), [](char c) {
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+  });
+  char stamp[24];
+  const auto stamp_end = std::to_chars(stamp, stamp + sizeof stamp, emitted_at_ms).ptr;
+  std::string out;
+  out.reserve(40 + method.size() + params_text.size());
+  out += "{\"emittedAtMs\":";
+  out.append(stamp, stamp_end);
+  out += ",\"method\":";
+  if (plain_method) {
+    out += '"';
+    out += method;
+    out += '"';
+  } else {
+    out += dump(Json(method));
+  }
+  out += ",\"params\":";
+  out += params_text;
   out += '}';
   return out;
 }

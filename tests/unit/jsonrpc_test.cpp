@@ -53,3 +53,18 @@ TEST_CASE("a notification built from pre-serialised params is byte-identical", "
   const Json params = Json::parse(R"({"threadId":"t","turn":{"id":"x","items":[]}})");
   CHECK(make_notification_text("turn/started", params.dump(), 1234) == make_notification("turn/started", params, 1234));
 }
+
+TEST_CASE("envelopes are byte-identical to dumping the whole message as one object", "[jsonrpc]") {
+  // The writers build envelopes as text; the bytes must stay those of nlohmann's sorted dump.
+  const Json params = Json::parse(R"({"b":[1,"\u00e9"],"a":{"z":null}})");
+  CHECK(make_response(7, params) == Json{{"id", 7}, {"result", params}}.dump());
+  CHECK(make_error("r", invalid_request("no")) ==
+        Json{{"id", "r"}, {"error", invalid_request("no").to_json()}}.dump());
+  CHECK(make_request(3, "item/tool/call", params) ==
+        Json{{"id", 3}, {"method", "item/tool/call"}, {"params", params}}.dump());
+  CHECK(make_notification("item/agentMessage/delta", params, -5) ==
+        Json{{"method", "item/agentMessage/delta"}, {"params", params}, {"emittedAtMs", -5}}.dump());
+  // A method that needs escaping still yields valid JSON.
+  CHECK(make_notification("odd\"name\\", params, 1) ==
+        Json{{"method", "odd\"name\\"}, {"params", params}, {"emittedAtMs", 1}}.dump());
+}
