@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <utility>
 
 namespace appserver::hooks {
 
@@ -22,6 +23,10 @@ std::int64_t HookClock::now() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+void resolve_input(HookInvocation& invocation) {
+  if (invocation.make_input) invocation.stdin_json = std::exchange(invocation.make_input, nullptr)();
 }
 
 std::vector<const HookHandler*> select_handlers(const HookSet& set,
@@ -157,6 +162,7 @@ class Batch final : public HookBatch, public std::enable_shared_from_this<Batch>
       return;
     }
     auto self = shared_from_this();
+    resolve_input(invocation_);
     started_ms_ = clock_.now();
     for (std::size_t i = 0; i < handlers_.size(); ++i) {
       const HookHandler& handler = *handlers_[i];

@@ -36,12 +36,21 @@ struct HookClock {
 struct HookInvocation {
   HookEventName event = HookEventName::stop;
   std::optional<std::string> matcher_input;  // tool name, SessionStart source, ...
-  std::string stdin_json;                    // compact JSON payload, written once per handler
-  std::string cwd;                           // working directory of the hook processes
-  std::string run_id_suffix;                 // ":<tool_use_id>" for tool events, else ""
+  /// Builds the compact JSON payload written to each handler's stdin. Called at most once, by
+  /// resolve_input, and only once a handler is selected: an event nobody hooks pays nothing for
+  /// its payload (PreModelRequest's is the whole model input). It may capture the caller's
+  /// locals by reference as long as the caller resolves before its frame ends.
+  std::function<std::string()> make_input;
+  std::string cwd;            // working directory of the hook processes
+  std::string run_id_suffix;  // ":<tool_use_id>" for tool events, else ""
   /// KEY=VALUE environment of the hook processes (see hook_environment); null = inherit.
   std::shared_ptr<const std::vector<std::string>> environment;
+  std::string stdin_json;  // the payload, once resolve_input has run
 };
+
+/// Fills `stdin_json` from `make_input` (if set) and drops `make_input`, so a stored copy of
+/// the invocation holds no references into the caller's frame. Idempotent.
+void resolve_input(HookInvocation& invocation);
 
 /// The environment hook processes get: `base` (KEY=VALUE, usually the daemon's environment
 /// captured at start-up) without the variables named in `scrub` and without Codex's

@@ -23,8 +23,9 @@ void LiveThread::end_session(std::function<void()> done) {
   asio::co_spawn(
       strand_,
       [self]() -> asio::awaitable<void> {
-        hooks::HookInvocation invocation{HookEventName::sessionEnd, "other",
-                                         hooks::session_end_input(self->hook_context(std::nullopt))};
+        hooks::HookInvocation invocation{
+            HookEventName::sessionEnd, "other",
+            [&] { return hooks::session_end_input(self->hook_context(std::nullopt)); }};
         co_await self->run_sync_hooks(std::nullopt, std::move(invocation));
       },
       [self, done = std::move(done)](std::exception_ptr e) {
@@ -50,7 +51,7 @@ asio::awaitable<void> LiveThread::run_compaction(std::shared_ptr<TurnState> stat
 
   // Named invocations: GCC 12 miscompiles braced temporaries inside co_await arguments.
   hooks::HookInvocation pre_invocation{HookEventName::preCompact, "manual",
-                                       hooks::compact_input(context, /*post=*/false, "manual")};
+                                       [&] { return hooks::compact_input(context, /*post=*/false, "manual"); }};
   auto pre = co_await run_event(turn, std::move(pre_invocation));
   if (turn.interrupted) co_return co_await finish_interrupted(turn);
   if (pre.should_stop) {  // compaction not performed; the turn is aborted
@@ -68,7 +69,7 @@ asio::awaitable<void> LiveThread::run_compaction(std::shared_ptr<TurnState> stat
   session_start_source_ = "compact";  // the next turn's SessionStart says so
 
   hooks::HookInvocation post_invocation{HookEventName::postCompact, "manual",
-                                        hooks::compact_input(context, /*post=*/true, "manual")};
+                                        [&] { return hooks::compact_input(context, /*post=*/true, "manual"); }};
   auto post = co_await run_event(turn, std::move(post_invocation));
   if (turn.interrupted) co_return co_await finish_interrupted(turn);
   complete_turn(turn, post.should_stop ? v2::TurnStatus::interrupted : v2::TurnStatus::completed, std::nullopt);

@@ -118,7 +118,8 @@ asio::awaitable<void> LiveThread::run_tool(TurnState& turn, const ToolCall& call
   {
     hooks::HookInvocation invocation{
         HookEventName::preToolUse, std::string(kShellToolName),
-        hooks::pre_tool_use_input(context, kShellToolName, {{"command", command}}, call.call_id), "", suffix};
+        [&] { return hooks::pre_tool_use_input(context, kShellToolName, {{"command", command}}, call.call_id); },
+        "", suffix};
     auto result = co_await run_event(turn, std::move(invocation));
     for (const auto& c : result.contexts) record_developer_message(turn.turn.id, c);
     if (turn.interrupted) co_return;
@@ -159,7 +160,8 @@ asio::awaitable<void> LiveThread::run_tool(TurnState& turn, const ToolCall& call
   if (approval_required()) {
     hooks::HookInvocation invocation{
         HookEventName::permissionRequest, std::string(kShellToolName),
-        hooks::permission_request_input(context, kShellToolName, {{"command", command}}), "", suffix};
+        [&] { return hooks::permission_request_input(context, kShellToolName, {{"command", command}}); },
+        "", suffix};
     auto verdict = co_await run_event(turn, std::move(invocation));
     if (turn.interrupted) co_return;
     if (verdict.verdict == std::optional<std::string>("deny")) {
@@ -215,8 +217,11 @@ asio::awaitable<void> LiveThread::run_tool(TurnState& turn, const ToolCall& call
   {
     hooks::HookInvocation invocation{
         HookEventName::postToolUse, std::string(kShellToolName),
-        hooks::post_tool_use_input(context, kShellToolName, {{"command", command}}, aggregated, call.call_id), "",
-        suffix};
+        [&] {
+          return hooks::post_tool_use_input(context, kShellToolName, {{"command", command}}, aggregated,
+                                            call.call_id);
+        },
+        "", suffix};
     auto post = co_await run_event(turn, std::move(invocation));
     for (const auto& c : post.contexts) record_developer_message(turn.turn.id, c);
     if (turn.interrupted) co_return;

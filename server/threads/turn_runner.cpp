@@ -121,7 +121,7 @@ void LiveThread::interrupt(const std::string& turn_id, Reply<v2::TurnInterruptRe
 
 asio::awaitable<void> LiveThread::finish_interrupted(TurnState& turn) {
   hooks::HookInvocation invocation{HookEventName::interrupt, std::nullopt,
-                                   hooks::interrupt_input(hook_context(turn))};
+                                   [&] { return hooks::interrupt_input(hook_context(turn)); }};
   co_await run_event(turn, std::move(invocation));
   // As the reference does: Interrupt hooks run before the turn/interrupt response.
   if (turn.interrupt_reply) (*turn.interrupt_reply)(v2::TurnInterruptResponse{});
@@ -162,6 +162,8 @@ asio::awaitable<hooks::HookBatchResult> LiveThread::run_sync_hooks(std::optional
   std::vector<const hooks::HookHandler*> handlers, async;
   for (const auto* handler : hooks::select_handlers(*set, invocation))
     (handler->async ? async : handlers).push_back(handler);
+  if (handlers.empty() && async.empty()) co_return hooks::HookBatchResult{};
+  hooks::resolve_input(invocation);  // before the first suspension: make_input sees the caller's frame
   if (!async.empty()) start_async_hooks(async, invocation, turn_id);
   if (handlers.empty()) co_return hooks::HookBatchResult{};
   for (const auto* handler : handlers)
@@ -189,10 +191,10 @@ asio::awaitable<bool> LiveThread::sample_reply(TurnState& turn, std::vector<Tool
   drain_async_contexts(turn.turn.id);  // finished async hooks' context reaches this request
   const hooks::HookInputContext context = hook_context(turn);
   {  // PreModelRequest: observe-only; sees the request as the model will.
-    hooks::HookInvocation invocation{
-        HookEventName::preModelRequest, std::nullopt,
-        hooks::pre_model_request_input(context, responses_input(history_.model_messages()),
-                                       protocol::Json::array({exec_command_tool()}), false)};
+    hooks::HookInvocation invocation{HookEventName::preModelRequest, std::nullopt, [&] {
+      return hooks::pre_model_request_input(context, responses_input(history_.model_messages()),
+                                            protocol::Json::array({exec_command_tool()}), false);
+    }};
     co_await run_event(turn, std::move(invocation));
     if (turn.interrupted) co_return false;
   }
@@ -203,18 +205,18 @@ asio::awaitable<bool> LiveThread::sample_reply(TurnState& turn, std::vector<Tool
     emit(v2::AgentMessageDeltaNotification{id_, turn.turn.id, item->id, delta});
   });
   {  // PostModelRequest: observe-only; what came back.
-    protocol::Json output = protocol::Json::array();
-    if (!result.text.empty())
-      output.push_back({{"type", "message"}, {"role", "assistant"},
-                        {"content", {{{"type", "output_text"}, {"text", result.text}}}}});
-    for (const auto& call : result.tool_calls)
-      output.push_back({{"type", "function_call"}, {"call_id", call.call_id}, {"name", call.name},
-                        {"arguments", call.arguments.dump()}});
-    const std::string status = result.cancelled ? "cancelled" : result.error ? "failed" : "completed";
-    hooks::HookInvocation invocation{
-        HookEventName::postModelRequest, std::nullopt,
-        hooks::post_model_request_input(context, status, result.error, output, !result.tool_calls.empty(),
-                                        result.text.empty() ? std::nullopt : std::optional(result.text))};
+    hooks::HookInvocation invocation{HookEventName::postModelRequest, std::nullopt, [&] {
+      protocol::Json output = protocol::Json::array();
+      if (!result.text.empty())
+        output.push_back({{"type", "message"}, {"role", "assistant"},
+                          {"content", {{{"type", "output_text"}, {"text", result.text}}}}});
+      for (const auto& call : result.tool_calls)
+        output.push_back({{"type", "function_call"}, {"call_id", call.call_id}, {"name", call.name},
+                          {"arguments", call.arguments.dump()}});
+      const std::string status = result.cancelled ? "cancelled" : result.error ? "failed" : "completed";
+      return hooks::post_model_request_input(context, status, result.error, output, !result.tool_calls.empty(),
+                                             result.text.empty() ? std::nullopt : std::optional(result.text));
+    }};
     co_await run_event(turn, std::move(invocation));
   }
   if (result.cancelled || turn.interrupted) co_return false;  // interrupted: the partial message is not completed
@@ -245,7 +247,7 @@ asio::awaitable<void> LiveThread::run_turn(std::shared_ptr<TurnState> state) {
   if (!session_start_source_.empty()) {
     const std::string source = std::exchange(session_start_source_, "");
     hooks::HookInvocation invocation{HookEventName::sessionStart, source,
-                                     hooks::session_start_input(context, source)};
+                                     [&] { return hooks::session_start_input(context, source); }};
     auto result = co_await run_event(turn, std::move(invocation));
     for (const auto& c : result.contexts) record_developer_message(turn.turn.id, c);
     if (turn.interrupted) co_return co_await finish_interrupted(turn);
@@ -258,7 +260,7 @@ asio::awaitable<void> LiveThread::run_turn(std::shared_ptr<TurnState> state) {
   const std::string prompt = prompt_text(turn.input);
   {
     hooks::HookInvocation invocation{HookEventName::userPromptSubmit, std::nullopt,
-                                     hooks::user_prompt_submit_input(context, prompt)};
+                                     [&] { return hooks::user_prompt_submit_input(context, prompt); }};
     auto result = co_await run_event(turn, std::move(invocation));
     if (turn.interrupted) co_return co_await finish_interrupted(turn);
     if (result.should_stop) {
@@ -289,7 +291,7 @@ asio::awaitable<void> LiveThread::run_turn(std::shared_ptr<TurnState> state) {
     }
     hooks::HookInvocation invocation{
         HookEventName::stop, std::nullopt,
-        hooks::stop_input(context, stop_hook_active, turn.last_assistant_message)};
+        [&] { return hooks::stop_input(context, stop_hook_active, turn.last_assistant_message); }};
     auto result = co_await run_event(turn, std::move(invocation));
     if (turn.interrupted) co_return co_await finish_interrupted(turn);
     if (!result.should_block || result.fragments.empty()) break;
