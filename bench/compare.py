@@ -235,13 +235,26 @@ class Bench:
         s.stop()
 
     def hook_turns(self, kind, k):
+        """Phase d: turns with K trivial hooks, each followed by a turn on a hook-less server of
+        the same kind and by one sample of the spawn floor, so all three see the same noise."""
         hooks = {"UserPromptSubmit": [{"hooks": [{"type": "command", "command": "cat >/dev/null"}] * k}]}
         s = self.fresh(kind, hooks)
+        plain = self.fresh(kind)
         _, thread = s.start_thread()
+        _, plain_thread = plain.start_thread()
         s.turn(thread, "warm up")
+        plain.turn(plain_thread, "warm up")
+        # hook/started and hook/completed lines are counted, not parsed: the client's JSON
+        # parsing of 2K notifications would otherwise compete with the hooks for the 2 cores.
+        s.count_only = b'"method":"hook/'
         for _ in range(self.args.turns):
             self.record(f"d. turn with {k} trivial hooks (ms)", kind, s.turn(thread, "hello") * 1000)
+            self.record(f"d. same turn, no hooks (ms) [K={k}]", kind, plain.turn(plain_thread, "hello") * 1000)
+            self.record(f"d. floor: {k} parallel /bin/sh spawns (ms)", "floor", self.spawn_floor(k))
+        if len(s.counted) != 2 * k * self.args.turns:
+            raise RuntimeError(f"{kind}: {len(s.counted)} hook notifications, expected {2 * k * self.args.turns}")
         s.stop()
+        plain.stop()
 
     def sleepy_hooks(self, kind):
         hooks = {"UserPromptSubmit": [{"hooks": [{"type": "command", "command": "cat >/dev/null; sleep 0.2"}] * 4}]}
@@ -318,13 +331,21 @@ class Bench:
         s.stop()
 
     def spawn_floor(self, k):
+        """The physical limit of K hooks: K posix_spawn of `/bin/sh -c 'cat >/dev/null'` with a
+        stdin pipe each, the input written and closed, all waited for (ms)."""
         t0 = time.perf_counter()
-        procs = [subprocess.Popen(["/bin/sh", "-c", "cat >/dev/null"], stdin=subprocess.PIPE) for _ in range(k)]
-        for p in procs:
-            p.stdin.write(b'{"x":1}')
-            p.stdin.close()
-        for p in procs:
-            p.wait()
+        children = []
+        for _ in range(k):
+            r, w = os.pipe2(os.O_CLOEXEC)
+            pid = os.posix_spawn("/bin/sh", ["/bin/sh", "-c", "cat >/dev/null"], os.environ,
+                                 file_actions=[(os.POSIX_SPAWN_DUP2, r, 0)])
+            os.close(r)
+            children.append((pid, w))
+        for _, w in children:
+            os.write(w, b'{"x":1}')
+            os.close(w)
+        for pid, _ in children:
+            os.waitpid(pid, 0)
         return (time.perf_counter() - t0) * 1000
 
     def mock_floor(self):
@@ -339,14 +360,29 @@ class Bench:
         self.interleaved(max(1, a.runs // 3), self.plain_turns)
         for k in (1, 4, 16):
             self.interleaved(max(1, a.runs // 3), lambda kind: self.hook_turns(kind, k))
-            for _ in range(a.turns):
-                self.record(f"d. floor: {k} parallel /bin/sh spawns (ms)", "floor", self.spawn_floor(k))
         self.interleaved(1, self.sleepy_hooks)
         self.interleaved(max(1, a.runs // 3), self.streaming)
         self.interleaved(1, self.replay)
         self.interleaved(1, self.concurrent)
         for _ in range(20):
             self.record("mock floor: one 3-delta reply over HTTP (ms)", "floor", self.mock_floor())
+
+    def hook_overheads(self):
+        """Phase d derived: per K, median(turn with K hooks) − median(same turn, no hooks) for each
+        server, beside the median spawn floor; ratios to the floor."""
+        rows = []
+        for k in (1, 4, 16):
+            turns = self.results.get(f"d. turn with {k} trivial hooks (ms)", {})
+            plain = self.results.get(f"d. same turn, no hooks (ms) [K={k}]", {})
+            floor = self.results.get(f"d. floor: {k} parallel /bin/sh spawns (ms)", {}).get("floor")
+            if not floor:
+                continue
+            f = statistics.median(floor)
+            for kind in ("ours", "codex"):
+                if kind in turns and kind in plain:
+                    extra = statistics.median(turns[kind]) - statistics.median(plain[kind])
+                    rows.append((k, kind, extra, f, extra / f))
+        return rows
 
     def report(self):
         lines = ["| phase | server | min | median | p90 | max | n | ours ÷ codex (median) |",
@@ -359,6 +395,12 @@ class Bench:
                     ratio = f"{med['ours'] / med['codex']:.3f}"
                 lines.append(f"| {phase} | {kind} | {min(values):.1f} | {med[kind]:.1f} | "
                              f"{percentile(values, 90):.1f} | {max(values):.1f} | {len(values)} | {ratio} |")
+        overheads = self.hook_overheads()
+        if overheads:
+            lines += ["", "| K hooks | server | hook overhead (ms, median − median) | spawn floor (ms, median) "
+                      "| overhead ÷ floor |", "| --- | --- | --- | --- | --- |"]
+            lines += [f"| {k} | {kind} | {extra:.2f} | {f:.2f} | {ratio:.3f} |"
+                      for k, kind, extra, f, ratio in overheads]
         return "\n".join(lines)
 
 

@@ -234,7 +234,7 @@ class CommandRun final : public RunningCommand, public std::enable_shared_from_t
   asio::readable_pipe out_, err_;
   asio::steady_timer timer_;
   std::optional<bp::process> process_;
-  std::array<char, 16384> out_buf_{}, err_buf_{};
+  std::array<char, 16384> out_buf_, err_buf_;  // not zeroed: 32 KiB of memset per hook run
   CommandResult result_;
   std::chrono::steady_clock::time_point started_;
   pid_t pgid_ = -1;
