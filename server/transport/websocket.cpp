@@ -307,6 +307,10 @@ class Listener final : public WebSocketListener,
       std::string peer = self->scheme_;
       if constexpr (std::is_same_v<Protocol, tcp>) {
         beast::error_code ignored;
+        // Notifications are small frames written as they happen: without TCP_NODELAY, Nagle's
+        // algorithm holds one back until the previous is acknowledged, and a client's delayed
+        // ACK turns that into tens of milliseconds.
+        socket.set_option(tcp::no_delay(true), ignored);
         auto remote = socket.remote_endpoint(ignored);
         peer = remote.address().to_string() + ":" + std::to_string(remote.port());
       }
