@@ -10,13 +10,15 @@ alike; the table reports min / median / p90 / max per phase and the ratio of med
 Phases (issue 8): a cold start, b memory, c plain turn latency and CPU per turn, d hook
 overhead (K = 1, 4, 16) beside the posix_spawn floor, e 4 hooks sleeping 200 ms, f a
 5,000-delta stream, g thread/read and thread/resume of a 200-turn thread in a fresh process,
-h 8 threads running turns at once.
+h 8 threads running turns at once, and over WebSocket 100 clients subscribed to one thread
+(bench/ws_fanout: emit → receipt latency of every notification, p50/p99).
 """
 import argparse
 import json
 import os
 import queue
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -330,6 +332,49 @@ class Bench:
         self.record("b. peak RSS over the run (MiB)", kind, s.rss_mib("VmHWM"))
         s.stop()
 
+    def websocket_fanout(self, kind):
+        """Phase h over WebSocket: 100 clients subscribed to one thread (bench/ws_fanout)."""
+        self.counter += 1
+        base = os.path.join(self.work, f"{kind}-{self.counter}")
+        home, cwd = os.path.join(base, "home"), os.path.join(base, "cwd")
+        os.makedirs(cwd)
+        write_home(home, self.mock.url, None)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        url = f"ws://127.0.0.1:{port}"
+        env = {"PATH": os.environ["PATH"], "HOME": os.path.join(base, "user-home"), "CODEX_HOME": home,
+               "APP_SERVER_HOME": home, "RUST_LOG": "error", "LANG": "C.UTF-8"}
+        os.makedirs(env["HOME"])
+        args = ([self.binaries[kind], "app-server"] if kind == "codex"
+                else [self.binaries[kind], "--home", home, "--log-level", "warn"])
+        server = subprocess.Popen(args + ["--listen", url], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline or server.poll() is not None:
+                        raise RuntimeError(f"{kind} did not listen on {url}")
+                    time.sleep(0.01)
+            out = subprocess.run([self.args.ws_fanout, url, cwd, "--clients", "100", "--turns",
+                                  str(self.args.turns)], capture_output=True, text=True, timeout=600)
+            if out.returncode != 0:
+                raise RuntimeError(f"ws_fanout against {kind}: {out.stderr.strip()}")
+            r = json.loads(out.stdout)
+            self.record("h. WebSocket, 100 clients on one thread: p50 emit → receipt (ms)", kind,
+                        r["emitToReceiptMs"]["p50"])
+            self.record("h. WebSocket, 100 clients on one thread: p99 emit → receipt (ms)", kind,
+                        r["emitToReceiptMs"]["p99"])
+            self.record("h. WebSocket, 100 clients: p99 spread of one notification (ms)", kind,
+                        r["spreadMs"]["p99"])
+        finally:
+            server.terminate()
+            server.wait()
+
     def spawn_floor(self, k):
         """The physical limit of K hooks: K posix_spawn of `/bin/sh -c 'cat >/dev/null'` with a
         stdin pipe each, the input written and closed, all waited for (ms)."""
@@ -364,6 +409,11 @@ class Bench:
         self.interleaved(max(1, a.runs // 3), self.streaming)
         self.interleaved(1, self.replay)
         self.interleaved(1, self.concurrent)
+        if self.args.ws_fanout and os.path.exists(self.args.ws_fanout):
+            self.interleaved(max(1, a.runs // 3), self.websocket_fanout)
+        else:
+            print("phase h over WebSocket skipped: no ws_fanout binary (build bench/ with "
+                  "-DAPP_SERVER_BENCH=ON)", file=sys.stderr)
         for _ in range(20):
             self.record("mock floor: one 3-delta reply over HTTP (ms)", "floor", self.mock_floor())
 
@@ -412,7 +462,11 @@ def main():
     p.add_argument("--turns", type=int, default=20, help="turns per latency sample set")
     p.add_argument("--long-turns", type=int, default=200, help="turns of the thread replayed in phase g")
     p.add_argument("--json", help="also write the raw samples here")
+    p.add_argument("--ws-fanout", help="the ws_fanout tool; default: bench/ws_fanout in the build "
+                   "folder of APP_SERVER")
     args = p.parse_args()
+    if not args.ws_fanout:
+        args.ws_fanout = os.path.join(os.path.dirname(os.path.abspath(args.app_server)), "..", "bench", "ws_fanout")
     # npm's `codex` is a node launcher that spawns the native binary: measure the binary itself.
     native = os.path.join(os.path.dirname(os.path.realpath(args.codex)), "..", "..", "codex-linux-x64",
                           "vendor", "x86_64-unknown-linux-musl", "bin", "codex")
