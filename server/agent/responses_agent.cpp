@@ -213,12 +213,16 @@ asio::awaitable<SamplingResult> ResponsesAgent::sample(SamplingRequest request,
         stream.set_verify_callback(asio::ssl::host_name_verification(url->host));
         beast::get_lowest_layer(stream).expires_after(provider_.stream_idle_timeout);
         co_await beast::get_lowest_layer(stream).async_connect(endpoints, asio::use_awaitable);
+        beast::get_lowest_layer(stream).socket().set_option(asio::ip::tcp::no_delay(true));
         co_await stream.async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
         co_await exchange(stream, http_request, result, on_delta, request, status);
       } else {
         beast::tcp_stream stream(executor);
         stream.expires_after(provider_.stream_idle_timeout);
         co_await stream.async_connect(endpoints, asio::use_awaitable);
+        // The request may leave as two small writes (header, body); with Nagle on, the second
+        // waits for the server's (delayed) ACK of the first.
+        stream.socket().set_option(asio::ip::tcp::no_delay(true));
         co_await exchange(stream, http_request, result, on_delta, request, status);
       }
     } catch (const std::exception& e) {
