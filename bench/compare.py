@@ -287,8 +287,9 @@ class Bench:
             s.turn(thread, f"turn {i}")
         s.stop()
         home = self._home_of(s)
+        # Three fresh processes per method: one sample each would be noise on a shared VM.
         for method, params in (("thread/read", {"threadId": thread, "includeTurns": True}),
-                               ("thread/resume", {"threadId": thread})):
+                               ("thread/resume", {"threadId": thread})) * 3:
             t = Server(kind, self.binaries[kind], home, s.cwd)
             t.initialize()
             t0 = time.perf_counter()

@@ -6,7 +6,8 @@ Prints `listening on http://127.0.0.1:PORT` and serves until killed. Every POST 
 streams one assistant message as server-sent events: response.created, output_item.added,
 N response.output_text.delta events, output_item.done, response.completed (with usage). N is 3,
 or the number of the last `deltas=N` in the request (e.g. a prompt "stream deltas=5000").
-All events of one reply are written with a single send, so the mock is not the bottleneck;
+All events of one reply are written with a single send (after the headers; TCP_NODELAY), so
+the mock is not the bottleneck;
 `GET /floor?deltas=N` returns the same body without a model server in between, for measuring
 the mock's own floor.
 """
@@ -49,6 +50,9 @@ def requested_deltas(body):
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body are two sends; with Nagle on, the body waits for the client's delayed
+    # ACK of the headers (up to 40 ms, now and then), which showed as bimodal turn rates.
+    disable_nagle_algorithm = True
 
     def log_message(self, *args):
         pass
@@ -69,7 +73,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_body(events(int(m.group(1)) if m else 3))
 
 
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+class Server(http.server.ThreadingHTTPServer):
+    # socketserver's default backlog is 5: eight threads connecting at once overflowed it now
+    # and then, and a dropped SYN is retransmitted after 1 s.
+    request_queue_size = 128
+
+
+server = Server(("127.0.0.1", 0), Handler)
 server.daemon_threads = True
 print("listening on http://127.0.0.1:%d" % server.server_address[1], flush=True)
 server.serve_forever()
