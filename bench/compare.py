@@ -72,15 +72,22 @@ apps = false
             json.dump({"hooks": hooks}, f)
 
 
+def launch(kind, binary, home):
+    """The command line and environment of a server of `kind` with state folder `home`: an empty
+    user HOME beside it, logs at warnings only."""
+    env = {"PATH": os.environ["PATH"], "HOME": os.path.join(home, "..", "user-home"),
+           "CODEX_HOME": home, "APP_SERVER_HOME": home, "RUST_LOG": "error", "LANG": "C.UTF-8"}
+    os.makedirs(env["HOME"], exist_ok=True)
+    args = [binary, "app-server"] if kind == "codex" else [binary, "--home", home, "--log-level", "warn"]
+    return args, env
+
+
 class Server:
     """One server process over stdio. `kind` is "ours" or "codex"."""
 
     def __init__(self, kind, binary, home, cwd):
         self.kind = kind
-        env = {"PATH": os.environ["PATH"], "HOME": os.path.join(home, "..", "user-home"),
-               "CODEX_HOME": home, "APP_SERVER_HOME": home, "RUST_LOG": "error", "LANG": "C.UTF-8"}
-        os.makedirs(env["HOME"], exist_ok=True)
-        args = [binary, "app-server"] if kind == "codex" else [binary, "--home", home, "--log-level", "warn"]
+        args, env = launch(kind, binary, home)
         self.t0 = time.perf_counter()
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, cwd=cwd, env=env)
@@ -211,12 +218,17 @@ class Bench:
                 fn(kind)
 
     # --- phases ---
-    def cold_start(self, kind):
+    def new_home(self, kind):
+        """A fresh state folder with the mock's config.toml (no hooks) and a cwd: (home, cwd)."""
         self.counter += 1
         base = os.path.join(self.work, f"{kind}-{self.counter}")
         home, cwd = os.path.join(base, "home"), os.path.join(base, "cwd")
         os.makedirs(cwd)
         write_home(home, self.mock.url, None)
+        return home, cwd
+
+    def cold_start(self, kind):
+        home, cwd = self.new_home(kind)
         s = Server(kind, self.binaries[kind], home, cwd)
         at = s.initialize()
         self.record("a. spawn → initialize (ms)", kind, (at - s.t0) * 1000)
@@ -335,20 +347,12 @@ class Bench:
 
     def websocket_fanout(self, kind):
         """Phase h over WebSocket: 100 clients subscribed to one thread (bench/ws_fanout)."""
-        self.counter += 1
-        base = os.path.join(self.work, f"{kind}-{self.counter}")
-        home, cwd = os.path.join(base, "home"), os.path.join(base, "cwd")
-        os.makedirs(cwd)
-        write_home(home, self.mock.url, None)
+        home, cwd = self.new_home(kind)
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         url = f"ws://127.0.0.1:{port}"
-        env = {"PATH": os.environ["PATH"], "HOME": os.path.join(base, "user-home"), "CODEX_HOME": home,
-               "APP_SERVER_HOME": home, "RUST_LOG": "error", "LANG": "C.UTF-8"}
-        os.makedirs(env["HOME"])
-        args = ([self.binaries[kind], "app-server"] if kind == "codex"
-                else [self.binaries[kind], "--home", home, "--log-level", "warn"])
+        args, env = launch(kind, self.binaries[kind], home)
         server = subprocess.Popen(args + ["--listen", url], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
