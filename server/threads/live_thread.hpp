@@ -21,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace appserver {
@@ -162,7 +163,10 @@ void LiveThread::emit(const Notification& notification) {
   const std::string params_text = params.dump(-1, ' ', false, protocol::Json::error_handler_t::replace);
   if constexpr (Traits::history == protocol::History::stored) {
     history_.apply(Traits::method, params);
-    log_->append_text(Traits::method, params_text);
+    if constexpr (std::is_same_v<Notification, protocol::v2::TurnCompletedNotification>)
+      log_->append(Traits::method, stored_turn_completed(params));
+    else
+      log_->append_text(Traits::method, params_text);
   }
   ctx_.outgoing.deliver(subscribers_, Traits::method,
                         ctx_.outgoing.serialise(Traits::method, params, params_text));

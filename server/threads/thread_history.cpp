@@ -110,6 +110,16 @@ void ThreadHistory::apply(std::string_view method, const protocol::Json& params)
   }
 }
 
+protocol::Json stored_turn_completed(protocol::Json params) {
+  auto turn = params.find("turn");
+  if (turn != params.end() && turn->is_object()) {
+    (*turn)["items"] = protocol::Json::array();
+    (*turn)["hookRuns"] = protocol::Json::array();
+    (*turn)["itemsView"] = "notLoaded";
+  }
+  return params;
+}
+
 std::string compaction_summary(const std::vector<ModelMessage>& conversation) {
   auto shorten = [](const std::string& text) {
     constexpr std::size_t kMax = 400;

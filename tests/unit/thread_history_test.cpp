@@ -1,6 +1,7 @@
 #include "protocol/methods.hpp"
 #include "server/threads/thread_history.hpp"
 #include "server/threads/thread_store.hpp"
+#include "schema/schema_validator.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -78,6 +79,26 @@ TEST_CASE("the reducer folds stored notifications into turns with items and hook
   CHECK(history.thread().updatedAt == 103);
   CHECK(history.model_messages() == std::vector<ModelMessage>{
                                         {"developer", "ctx"}, {"user", "hello"}, {"assistant", "hi there"}});
+}
+
+TEST_CASE("turn/completed is stored without the items and hookRuns the reducer already has", "[history]") {
+  auto records = one_turn();
+  ThreadHistory sent;
+  for (const auto& [method, params] : records) sent.apply(method, params);
+
+  Json stored = stored_turn_completed(records.back().second);
+  Json expected = records.back().second;
+  expected["turn"]["items"] = Json::array();
+  expected["turn"]["hookRuns"] = Json::array();
+  expected["turn"]["itemsView"] = "notLoaded";
+  CHECK(stored == expected);
+  CHECK_FALSE(schema::SchemaValidator().validate_notification("turn/completed", stored));
+
+  records.back().second = stored;
+  ThreadHistory replayed;
+  for (const auto& [method, params] : records) replayed.apply(method, params);
+  CHECK(replayed.thread() == sent.thread());
+  CHECK(replayed.model_messages() == sent.model_messages());
 }
 
 TEST_CASE("a turn cut off mid-way replays as interrupted with what it completed", "[history]") {
