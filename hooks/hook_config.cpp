@@ -5,7 +5,7 @@
 #include "hooks/hook_output.hpp"
 
 #include <nlohmann/json.hpp>
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 
 #include <fstream>
 #include <sstream>
@@ -25,14 +25,17 @@ struct FileError : std::runtime_error {
 }  // namespace
 
 std::string sha256_hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  sha256_ctx ctx;
+  sha256_init(&ctx);
+  sha256_update(&ctx, data.size(), reinterpret_cast<const std::uint8_t*>(data.data()));
+  std::uint8_t digest[SHA256_DIGEST_SIZE];
+  sha256_digest(&ctx, sizeof digest, digest);
   static const char* hex = "0123456789abcdef";
   std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 0xf];
+  out.reserve(2 * sizeof digest);
+  for (std::uint8_t byte : digest) {
+    out += hex[byte >> 4];
+    out += hex[byte & 0xf];
   }
   return out;
 }

@@ -98,7 +98,8 @@ void parse_toml_hooks(const nlohmann::json& table, const HookSourceFile& source,
 /// Sets enabled / trust_status of every handler from `states` (managed handlers ignore them).
 void apply_states(HookSet& set, const HookStates& states);
 
-/// Lowercase hex SHA-256 of `data` (hook hashes, config versions).
+/// Lowercase hex SHA-256 of `data` (hook hashes, config versions), by Nettle: no set-up cost
+/// (OpenSSL's EVP spent ≈1.3 ms on its first use in a process). Thread-safe.
 std::string sha256_hex(std::string_view data);
 
 /// The hooks/list view of a handler (HookMetadata, v2 hook.rs).

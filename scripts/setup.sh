@@ -5,7 +5,7 @@ PKGS=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-filesystem1.81-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev catch2
-  libvalijson-dev libtomlplusplus-dev libssl-dev ca-certificates openssl python3 tmux
+  libvalijson-dev libtomlplusplus-dev nettle-dev libssl-dev ca-certificates openssl python3 tmux
 )
 missing=()
 for p in "${PKGS[@]}"; do

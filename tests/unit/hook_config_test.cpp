@@ -95,3 +95,10 @@ TEST_CASE("SessionEnd timeouts default to 1s and are clamped to 3s", "[config]")
   CHECK(set.handlers[1].timeout_sec == 3);
   CHECK(set.warnings == std::vector<std::string>{"clamping SessionEnd hook timeout to 3s in /p/hooks.json"});
 }
+
+TEST_CASE("sha256_hex gives the FIPS 180-2 test vectors in lowercase hex", "[config]") {
+  CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
+        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
