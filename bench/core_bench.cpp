@@ -143,6 +143,46 @@ void ReplayTurn(benchmark::State& state) {
 }
 BENCHMARK(ReplayTurn);
 
+/// ThreadStore::load of a 200-turn thread: the fixture's turns ten times over, each copy with
+/// its own turn ids (the size of the thread the side-by-side replay phase loads).
+void ReplayLongThread(benchmark::State& state) {
+  const auto dir = std::filesystem::temp_directory_path() / "app-server-core-bench-long";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto lines = fixture_lines();
+  const std::string id = protocol::Json::parse(lines.front())["params"]["thread"]["id"];
+  std::vector<std::string> turn_ids;
+  for (const auto& line : lines) {
+    auto record = protocol::Json::parse(line);
+    if (record["method"] == "turn/started") turn_ids.push_back(record["params"]["turn"]["id"]);
+  }
+  std::string text = lines.front() + "\n";
+  for (int copy = 0; copy < 10; ++copy)
+    for (std::size_t i = 1; i < lines.size(); ++i) {
+      std::string line = lines[i];
+      for (const auto& turn_id : turn_ids) {
+        const std::string renamed = turn_id + "-copy" + std::to_string(copy);
+        for (std::size_t at = line.find(turn_id); at != std::string::npos;
+             at = line.find(turn_id, at + renamed.size()))
+          line.replace(at, turn_id.size(), renamed);
+      }
+      text += line + "\n";
+    }
+  std::ofstream(dir / (id + ".jsonl")) << text;
+  ThreadStore store(dir);
+  std::size_t turns = 0;
+  for (auto _ : state) {
+    auto loaded = store.load(id);
+    turns = loaded ? loaded->history.turns().size() : 0;
+    benchmark::DoNotOptimize(loaded);
+  }
+  if (turns != 200) state.SkipWithError("the long thread did not load as 200 turns");
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * turns));
+  state.counters["file_bytes"] = static_cast<double>(text.size());
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(ReplayLongThread)->Unit(benchmark::kMillisecond);
+
 }  // namespace
 
 int main(int argc, char** argv) {
