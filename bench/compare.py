@@ -292,23 +292,29 @@ class Bench:
             self.record("f. 5,000-delta stream (deltas/s)", kind, (len(deltas) - 1) / (deltas[-1] - deltas[0]))
         s.stop()
 
-    def replay(self, kind):
-        s = self.fresh(kind, {"Stop": [{"hooks": [{"type": "command", "command": "cat >/dev/null"}]}]})
-        _, thread = s.start_thread()
-        for i in range(self.args.long_turns):
-            s.turn(thread, f"turn {i}")
-        s.stop()
-        home = self._home_of(s)
-        # Three fresh processes per method: one sample each would be noise on a shared VM.
-        for method, params in (("thread/read", {"threadId": thread, "includeTurns": True}),
-                               ("thread/resume", {"threadId": thread})) * 3:
-            t = Server(kind, self.binaries[kind], home, s.cwd)
-            t.initialize()
-            t0 = time.perf_counter()
-            at, result = t.request(method, params)
-            turns = len(result["thread"]["turns"])
-            self.record(f"g. {method} of a {turns}-turn thread, fresh process (ms)", kind, (at - t0) * 1000)
-            t.stop()
+    def replay(self, samples):
+        """Phase g: one 200-turn thread per server, then `samples` rounds of a fresh-process
+        thread/read and thread/resume on each, ours and Codex alternating so that the machine's
+        slow spells hit both alike."""
+        threads = {}
+        for kind in ("ours", "codex"):
+            s = self.fresh(kind, {"Stop": [{"hooks": [{"type": "command", "command": "cat >/dev/null"}]}]})
+            _, thread = s.start_thread()
+            for i in range(self.args.long_turns):
+                s.turn(thread, f"turn {i}")
+            s.stop()
+            threads[kind] = (self._home_of(s), s.cwd, thread)
+        for _ in range(samples):
+            for method in ("thread/read", "thread/resume"):
+                for kind, (home, cwd, thread) in threads.items():
+                    params = {"threadId": thread, "includeTurns": True} if method == "thread/read" else {"threadId": thread}
+                    t = Server(kind, self.binaries[kind], home, cwd)
+                    t.initialize()
+                    t0 = time.perf_counter()
+                    at, result = t.request(method, params)
+                    turns = len(result["thread"]["turns"])
+                    self.record(f"g. {method} of a {turns}-turn thread, fresh process (ms)", kind, (at - t0) * 1000)
+                    t.stop()
 
     def _home_of(self, server):
         return os.path.join(os.path.dirname(server.cwd), "home")
@@ -412,7 +418,7 @@ class Bench:
             self.interleaved(max(1, a.runs // 3), lambda kind: self.hook_turns(kind, k))
         self.interleaved(1, self.sleepy_hooks)
         self.interleaved(max(1, a.runs // 3), self.streaming)
-        self.interleaved(1, self.replay)
+        self.replay(max(3, a.runs))
         self.interleaved(1, self.concurrent)
         if self.args.ws_fanout and os.path.exists(self.args.ws_fanout):
             self.interleaved(max(1, a.runs // 3), self.websocket_fanout)
