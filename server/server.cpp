@@ -28,7 +28,7 @@ std::unique_ptr<IdGenerator> make_ids(bool test_mode) {
 
 ServerContext::ServerContext(asio::io_context& io_context, ServerOptions opts)
     : io(io_context), options(std::move(opts)), clock(make_clock(options.test_mode)),
-      ids(make_ids(options.test_mode)), outgoing(*clock, validator, options.validation),
+      ids(make_ids(options.test_mode)), outgoing(*clock, validator, options.validation, io_context.get_executor()),
       store(options.home / "sessions"), config(load_config_file(options.home / "config.toml")),
       analytics(options.home / "analytics" / "events.jsonl", config.analytics_enabled) {
   std::vector<std::string> environment;

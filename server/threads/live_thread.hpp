@@ -158,7 +158,7 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
 template <class Notification>
 void LiveThread::emit(const Notification& notification) {
   using Traits = protocol::NotificationTraits<Notification>;
-  const protocol::Json params = protocol::encode(notification);
+  protocol::Json params = protocol::encode(notification);
   // One dump of the params serves both the history file and the wire message.
   const std::string params_text = params.dump(-1, ' ', false, protocol::Json::error_handler_t::replace);
   if constexpr (Traits::history == protocol::History::stored) {
@@ -169,7 +169,7 @@ void LiveThread::emit(const Notification& notification) {
       log_->append_text(Traits::method, params_text);
   }
   ctx_.outgoing.deliver(subscribers_, Traits::method,
-                        ctx_.outgoing.serialise(Traits::method, params, params_text));
+                        ctx_.outgoing.serialise(Traits::method, std::move(params), params_text));
 }
 
 }  // namespace appserver

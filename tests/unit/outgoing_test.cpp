@@ -1,5 +1,6 @@
 #include "server/rpc/outgoing.hpp"
 
+#include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
 
 using namespace appserver;
@@ -35,6 +36,25 @@ TEST_CASE("hook notifications are always validated, a failure is counted, not se
   Outgoing all(clock, validator, ValidationPolicy{/*validate_all=*/true, /*strict=*/false});
   all.serialise("turn/started", Json::object());
   CHECK(all.schema_failures() == 1);
+}
+
+TEST_CASE("with an executor for checks, a message is built first and validated afterwards there", "[outgoing]") {
+  Clock clock;
+  schema::SchemaValidator validator;
+  boost::asio::io_context checks;
+  Outgoing outgoing(clock, validator, ValidationPolicy{}, checks.get_executor());
+  auto message = outgoing.serialise("hook/completed", Json{{"threadId", 5}});
+  CHECK(Json::parse(*message)["params"] == Json{{"threadId", 5}});  // sent as it is: a check only reports
+  CHECK(outgoing.schema_failures() == 0);
+  CHECK(checks.run() == 1);
+  CHECK(outgoing.schema_failures() == 1);
+
+  // Strict: the check runs before the message exists (a failure would abort first).
+  Outgoing strict(clock, validator, ValidationPolicy{/*validate_all=*/false, /*strict=*/true}, checks.get_executor());
+  strict.serialise("hook/completed", valid_hook_completed());
+  checks.restart();
+  CHECK(checks.run() == 0);
+  CHECK(strict.schema_failures() == 0);
 }
 
 TEST_CASE("one serialisation is shared by every subscriber, opted-out methods are skipped", "[outgoing]") {
