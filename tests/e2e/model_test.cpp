@@ -83,6 +83,20 @@ TEST_CASE("the Responses API agent streams the model's reply", "[e2e][model]") {
   CHECK(daemon.close() == 0);
 }
 
+TEST_CASE("a base_url with a host name is resolved (an IP literal is used as it is)", "[e2e][model]") {
+  TempHome home;
+  MockModel model(home, Json::parse(R"([{"text": "Reached by name.", "chunks": 1}])"));
+  const auto at = model.url.find("127.0.0.1");
+  REQUIRE(at != std::string::npos);
+  model.url.replace(at, 9, "localhost");
+  model.write_config(home);
+  Daemon daemon(home);
+  daemon.initialize();
+  const std::string thread = start_thread(daemon, home);
+  CHECK(turn_of(run_turn(daemon, thread, "hi"))["items"][0]["text"] == "Reached by name.");
+  CHECK(daemon.close() == 0);
+}
+
 TEST_CASE("a model tool call runs exec_command with tool hooks, then the model answers", "[e2e][model]") {
   TempHome home;
   MockModel model(home, Json::parse(R"([
