@@ -122,14 +122,14 @@ void HistoryFold(benchmark::State& state) {
 }
 BENCHMARK(HistoryFold);
 
-void ReplayTurn(benchmark::State& state) {
-  const auto dir = std::filesystem::temp_directory_path() / "app-server-core-bench-store";
+/// Times ThreadStore::load of `text` stored as the file of thread `id` (in a temporary store
+/// folder `folder`); the load must give `expected_turns` turns.
+void time_load(benchmark::State& state, const char* folder, const std::string& id, const std::string& text,
+               std::size_t expected_turns) {
+  const auto dir = std::filesystem::temp_directory_path() / folder;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  const auto lines = fixture_lines();
-  const std::string id = protocol::Json::parse(lines.front())["params"]["thread"]["id"];
-  std::filesystem::copy_file(std::filesystem::path(APP_SERVER_BENCH_FIXTURES) / "thread-20-turns.jsonl",
-                             dir / (id + ".jsonl"));
+  std::ofstream(dir / (id + ".jsonl")) << text;
   ThreadStore store(dir);
   std::size_t turns = 0;
   for (auto _ : state) {
@@ -137,20 +137,28 @@ void ReplayTurn(benchmark::State& state) {
     turns = loaded ? loaded->history.turns().size() : 0;
     benchmark::DoNotOptimize(loaded);
   }
-  if (turns != 20) state.SkipWithError("the fixture did not load as 20 turns");
+  if (turns != expected_turns) state.SkipWithError("the thread did not load with the expected turns");
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * turns));
+  state.counters["file_bytes"] = static_cast<double>(text.size());
   std::filesystem::remove_all(dir);
+}
+
+std::string thread_id_of(const std::vector<std::string>& lines) {
+  return protocol::Json::parse(lines.front())["params"]["thread"]["id"];
+}
+
+void ReplayTurn(benchmark::State& state) {
+  const auto lines = fixture_lines();
+  std::string text;
+  for (const auto& line : lines) text += line + "\n";
+  time_load(state, "app-server-core-bench-store", thread_id_of(lines), text, 20);
 }
 BENCHMARK(ReplayTurn);
 
 /// ThreadStore::load of a 200-turn thread: the fixture's turns ten times over, each copy with
 /// its own turn ids (the size of the thread the side-by-side replay phase loads).
 void ReplayLongThread(benchmark::State& state) {
-  const auto dir = std::filesystem::temp_directory_path() / "app-server-core-bench-long";
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
   const auto lines = fixture_lines();
-  const std::string id = protocol::Json::parse(lines.front())["params"]["thread"]["id"];
   std::vector<std::string> turn_ids;
   for (const auto& line : lines) {
     auto record = protocol::Json::parse(line);
@@ -168,18 +176,7 @@ void ReplayLongThread(benchmark::State& state) {
       }
       text += line + "\n";
     }
-  std::ofstream(dir / (id + ".jsonl")) << text;
-  ThreadStore store(dir);
-  std::size_t turns = 0;
-  for (auto _ : state) {
-    auto loaded = store.load(id);
-    turns = loaded ? loaded->history.turns().size() : 0;
-    benchmark::DoNotOptimize(loaded);
-  }
-  if (turns != 200) state.SkipWithError("the long thread did not load as 200 turns");
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * turns));
-  state.counters["file_bytes"] = static_cast<double>(text.size());
-  std::filesystem::remove_all(dir);
+  time_load(state, "app-server-core-bench-long", thread_id_of(lines), text, 200);
 }
 BENCHMARK(ReplayLongThread)->Unit(benchmark::kMillisecond);
 
