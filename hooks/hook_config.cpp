@@ -1,6 +1,8 @@
 // hooks.json discovery; see hook_config.hpp.
 #include "hooks/hook_config.hpp"
 
+#include "protocol/json_parse.hpp"
+
 #include "hooks/hook_events.hpp"
 #include "hooks/hook_output.hpp"
 
@@ -230,19 +232,12 @@ void commit(HookSet& parsed, std::int64_t order, std::int64_t& next_display_orde
 void parse_hooks_json(const std::string& text, const HookSourceFile& source,
                       std::int64_t& next_display_order, HookSet& out) {
   const std::string file = source.path.string();
-  Json doc = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) {
-    // Re-parse with exceptions only to get the position of the syntax error.
-    std::string detail = "invalid JSON";
-    try {
-      const Json strict = Json::parse(text);  // throws with the position
-      (void)strict;
-    } catch (const Json::parse_error& e) {
-      detail = e.what();
-    }
-    out.warnings.push_back("failed to parse hooks config " + file + ": " + detail);
+  auto bounded = protocol::parse_bounded(text);
+  if (!bounded.ok()) {
+    out.warnings.push_back("failed to parse hooks config " + file + ": " + bounded.error);
     return;
   }
+  Json doc = std::move(bounded.value);
 
   HookSet parsed;  // committed only if the whole file parses
   std::int64_t order = next_display_order;

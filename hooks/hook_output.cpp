@@ -3,6 +3,7 @@
 
 #include "hooks/hook_events.hpp"
 #include "hooks/hook_output_rules.hpp"
+#include "protocol/json_parse.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -283,7 +284,11 @@ HookRunOutcome interpret_sync(HookEventName event, const CommandResult& result, 
 
   const std::string stdout_text = trim_copy(result.stdout_text);
   if (stdout_text.empty() || event == HookEventName::sessionEnd) return {};
-  Json parsed = Json::parse(stdout_text, nullptr, /*allow_exceptions=*/false);
+  auto bounded = protocol::parse_bounded(stdout_text);
+  if (bounded.too_deep)
+    return failed("hook output JSON is nested deeper than " + std::to_string(protocol::kMaxJsonDepth) +
+                  " levels");
+  Json parsed = std::move(bounded.value);
   if (!parsed.is_discarded() && parsed.is_object() && valid_shape(event, parsed, words)) {
     if (!async) return interpret_json(event, parsed);
     // Non-control mode: no decision applies; what the hook says for the model is kept.

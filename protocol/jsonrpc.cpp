@@ -1,6 +1,8 @@
 // JSON-RPC envelope parsing and serialisation; see jsonrpc.hpp for the wire conventions.
 #include "protocol/jsonrpc.hpp"
 
+#include "protocol/json_parse.hpp"
+
 #include <algorithm>
 #include <charconv>
 
@@ -39,8 +41,9 @@ Json params_or_empty(const Json& object) {
 }  // namespace
 
 IncomingMessage parse_message(std::string_view text) {
-  Json message = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (message.is_discarded()) return Rejected{nullptr, parse_error("invalid JSON")};
+  auto parsed = parse_bounded(text);
+  if (parsed.value.is_discarded()) return Rejected{nullptr, parse_error("invalid JSON")};
+  Json message = std::move(parsed.value);
   if (message.is_array())
     return Rejected{nullptr, invalid_request("Invalid request: batch requests are not supported")};
   if (!message.is_object())
@@ -52,6 +55,11 @@ IncomingMessage parse_message(std::string_view text) {
   Json id = has_id ? *id_it : Json(nullptr);
   if (has_id && !valid_id(id))
     return Rejected{nullptr, invalid_request("Invalid request: `id` must be an integer or a string")};
+  // Valid JSON, but deeper than any message of the protocol: refused before anything recursive
+  // touches it (the id, at depth 2, survived the bounded parse).
+  if (parsed.too_deep)
+    return Rejected{id, invalid_request("Invalid request: JSON nested deeper than " +
+                                        std::to_string(kMaxJsonDepth) + " levels")};
 
   if (auto version = message.find("jsonrpc");
       version != message.end() && *version != Json("2.0")) {

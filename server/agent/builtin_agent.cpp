@@ -1,6 +1,8 @@
 // The built-in offline agent; see builtin_agent.hpp.
 #include "server/agent/builtin_agent.hpp"
 
+#include "protocol/json_parse.hpp"
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -46,7 +48,7 @@ std::string BuiltinAgent::compose_reply(const SamplingRequest& request) {
     } else if (message.role == "user") {
       (message.text.rfind("<hook_prompt", 0) == 0 ? hook_prompts : prompts).push_back(message.text);
     } else if (message.role == "function_call") {
-      tools.emplace_back(nlohmann::json::parse(message.text, nullptr, false).value("cmd", ""), "");
+      tools.emplace_back(protocol::parse_or_discard(message.text).value("cmd", ""), "");
     } else if (message.role == "function_call_output" && !tools.empty()) {
       tools.back().second = message.text;
     }

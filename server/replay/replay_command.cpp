@@ -3,6 +3,8 @@
 // side from the actual output. See transcript.hpp for the format.
 #include "server/replay/replay_command.hpp"
 
+#include "protocol/json_parse.hpp"
+
 #include "server/config/hook_trust.hpp"
 
 #include "schema/schema_validator.hpp"
@@ -322,7 +324,7 @@ class Runner {
     while (true) {
       auto line = server_->next(timeout, timed_out);
       if (!line) return std::nullopt;
-      Json message = Json::parse(*line, nullptr, /*allow_exceptions=*/false);
+      Json message = protocol::parse_or_discard(*line);
       if (message.is_discarded()) {
         error_ = "the server sent a line that is not JSON: " + *line;
         return std::nullopt;

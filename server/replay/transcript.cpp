@@ -1,6 +1,8 @@
 // Transcript parsing, matching and recording conversion; see transcript.hpp.
 #include "server/replay/transcript.hpp"
 
+#include "protocol/json_parse.hpp"
+
 #include <algorithm>
 #include <sstream>
 #include <stdexcept>
@@ -62,13 +64,13 @@ Transcript parse_transcript(const std::string& text) {
     }
     if (trimmed.rfind("<--", 0) == 0) {
       std::string payload = trim(trimmed.substr(3));
-      Json message = Json::parse(payload, nullptr, /*allow_exceptions=*/false);
+      Json message = protocol::parse_or_discard(payload);
       t.steps.push_back({Step::Kind::send, payload, message.is_discarded() ? Json() : message, number});
       continue;
     }
     if (trimmed.rfind("-->", 0) == 0) {
       std::string payload = trim(trimmed.substr(3));
-      Json message = Json::parse(payload, nullptr, /*allow_exceptions=*/false);
+      Json message = protocol::parse_or_discard(payload);
       if (message.is_discarded()) fail("expected a JSON message after -->");
       t.steps.push_back({Step::Kind::expect, payload, message, number});
       continue;
@@ -131,7 +133,8 @@ std::string convert_recording(const std::string& text) {
   std::string home, workspace;
   for (std::string line; std::getline(in, line);) {
     if (trim(line).empty()) continue;
-    Json record = Json::parse(line);
+    Json record = protocol::parse_or_discard(line);
+    if (!record.is_object()) throw std::runtime_error("recording: unreadable line: " + line.substr(0, 80));
     if (!connection) connection = record["conn"].get<std::uint64_t>();
     if (record["conn"].get<std::uint64_t>() != *connection) continue;
     const Json& message = record["message"];

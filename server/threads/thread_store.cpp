@@ -1,6 +1,8 @@
 // JSONL thread files; see thread_store.hpp.
 #include "server/threads/thread_store.hpp"
 
+#include "protocol/json_parse.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -120,7 +122,7 @@ std::optional<LoadedThread> ThreadStore::load(std::string_view id) const {
       loaded.warnings.push_back(path.string() + ":" + std::to_string(line_number) + ": " + why);
       spdlog::warn("{}", loaded.warnings.back());
     };
-    Json record = Json::parse(line, nullptr, /*allow_exceptions=*/false);
+    Json record = protocol::parse_or_discard(line);
     if (record.is_discarded() || !record.is_object() || !record.contains("method") ||
         !record["method"].is_string()) {
       warn(torn ? "skipping torn last line (the writer stopped mid-line)"
