@@ -3,16 +3,25 @@
 // Why posix_spawn and not Boost.Process v2's default launcher (Boost 1.81): the launcher forks,
 // so its cost grows with the daemon's RSS, it calls notify_fork in the child (a deadlock risk
 // with a multi-threaded io_context), and on exec failure it calls exit() in the child, flushing
-// the parent's stdio buffers a second time. posix_spawn (CLONE_VFORK) has none of these; the
-// pid is then adopted by boost::process::v2::process, which waits on a pidfd without SIGCHLD.
+// the parent's stdio buffers a second time. posix_spawn (CLONE_VFORK) has none of these. The
+// exit is waited for by child_exit.cpp, not by Boost.Process's async_wait, whose blocking
+// waitpid froze the daemon (boostorg/process#564).
+//
+// When a run is over:
+// - the process exited and both pipes reached EOF: at once;
+// - the process exited but something still holds a pipe open (a descendant left running with
+//   `cmd &`): after kExitGrace, with the output read so far. The descendants are left running
+//   (a hook's `notify-send … &` is meant to outlive it); they lose their stdout/stderr.
+// - the timeout or cancel(): the whole process group is killed and the run ends at once.
 #include "hooks/command_runner.hpp"
+
+#include "hooks/child_exit.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/readable_pipe.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/writable_pipe.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/process/v2/process.hpp>
 
 #include <array>
 #include <cerrno>
@@ -28,9 +37,11 @@ extern char** environ;
 namespace appserver::hooks {
 
 namespace asio = boost::asio;
-namespace bp = boost::process::v2;
 
 namespace {
+
+/// How long output is still read after the hook's own process exited (see the file comment).
+constexpr auto kExitGrace = std::chrono::milliseconds(200);
 
 std::string os_error(int err) {
   return std::string(std::strerror(err)) + " (os error " + std::to_string(err) + ")";
@@ -57,7 +68,7 @@ class CommandRun final : public RunningCommand, public std::enable_shared_from_t
  public:
   CommandRun(asio::any_io_executor ex, CommandSpec spec, std::function<void(CommandResult)> done)
       : ex_(ex), spec_(std::move(spec)), done_(std::move(done)), in_(ex), out_(ex), err_(ex),
-        timer_(ex) {}
+        timer_(ex), grace_(ex) {}
 
   void start() {
     result_.started = std::chrono::system_clock::now();
@@ -69,14 +80,9 @@ class CommandRun final : public RunningCommand, public std::enable_shared_from_t
       return;
     }
     auto self = shared_from_this();
-    pending_ = 3;
-    read_stream(out_, out_buf_, result_.stdout_text);
-    read_stream(err_, err_buf_, result_.stderr_text);
-    process_->async_wait([self](boost::system::error_code, int) {
-      int status = self->process_->native_exit_code();
-      if (WIFEXITED(status)) self->result_.exit_code = WEXITSTATUS(status);
-      self->op_done();
-    });
+    read_stream(out_, out_buf_, result_.stdout_text, out_eof_);
+    read_stream(err_, err_buf_, result_.stderr_text, err_eof_);
+    watch_child_exit(ex_, pgid_, [self](int status) { self->on_exit(status); });
     asio::async_write(in_, asio::buffer(spec_.stdin_data),
                       [self](boost::system::error_code ec, std::size_t) {
                         // EPIPE: the hook exited without reading its input; that is fine.
@@ -96,8 +102,9 @@ class CommandRun final : public RunningCommand, public std::enable_shared_from_t
 
   void cancel() override {
     // Kill at once (kill(2) is thread-safe) so a shutdown that stops the io_context next does
-    // not leave hook processes behind; the bookkeeping runs on the executor.
-    if (pgid_ > 0) ::kill(-pgid_, SIGKILL);
+    // not leave hook processes behind; the bookkeeping runs on the executor. Once the run is
+    // over the group id may belong to someone else: never signal it then.
+    if (pgid_ > 0 && !finished_) ::kill(-pgid_, SIGKILL);
     auto self = shared_from_this();
     asio::post(ex_, [self] {
       if (self->finished_ || self->pgid_ <= 0) return;
@@ -121,6 +128,9 @@ class CommandRun final : public RunningCommand, public std::enable_shared_from_t
     posix_spawn_file_actions_adddup2(&actions, in.read, 0);
     posix_spawn_file_actions_adddup2(&actions, out.write, 1);
     posix_spawn_file_actions_adddup2(&actions, err.write, 2);
+    // Every descriptor of the daemon is close-on-exec already; this makes "the child holds
+    // exactly its own stdin/stdout/stderr" true even for one a library opened without it.
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
     if (!spec_.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, spec_.cwd.c_str());
 
     posix_spawnattr_t attr;
@@ -166,17 +176,17 @@ class CommandRun final : public RunningCommand, public std::enable_shared_from_t
       return rc;
     }
     pgid_ = pid;
-    process_.emplace(ex_, pid);
     in_.assign(in.write);
     out_.assign(out.read);
     err_.assign(err.read);
     return 0;
   }
 
-  void read_stream(asio::readable_pipe& pipe, std::array<char, 16384>& buf, std::string& sink) {
+  void read_stream(asio::readable_pipe& pipe, std::array<char, 16384>& buf, std::string& sink, bool& eof) {
     auto self = shared_from_this();
-    pipe.async_read_some(asio::buffer(buf), [self, &pipe, &buf, &sink](
+    pipe.async_read_some(asio::buffer(buf), [self, &pipe, &buf, &sink, &eof](
                                                 boost::system::error_code ec, std::size_t n) {
+      if (self->finished_) return;
       if (n > 0 && self->spec_.on_output && !self->finished_) self->spec_.on_output(std::string(buf.data(), n));
       if (n > 0) {
         std::size_t room = self->spec_.max_output_bytes > sink.size()
@@ -186,32 +196,47 @@ class CommandRun final : public RunningCommand, public std::enable_shared_from_t
         sink.append(buf.data(), std::min(n, room));
       }
       if (ec) {
-        self->op_done();
+        eof = true;
+        self->maybe_complete();
         return;
       }
-      self->read_stream(pipe, buf, sink);
+      self->read_stream(pipe, buf, sink, eof);
     });
   }
 
-  void kill_group() {
-    if (pgid_ > 0) ::kill(-pgid_, SIGKILL);
-    // A descendant that left the group could keep the pipes open; stop reading them.
-    boost::system::error_code ignored;
-    out_.close(ignored);
-    err_.close(ignored);
-    in_.close(ignored);
+  void on_exit(int status) {
+    exited_ = true;
+    if (status != -1 && WIFEXITED(status)) result_.exit_code = WEXITSTATUS(status);
+    if (finished_) return;
+    if (out_eof_ && err_eof_) return complete_now();
+    // Something else holds the pipes (a background descendant): read what is there, briefly.
+    grace_.expires_after(kExitGrace);
+    grace_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (ec || self->finished_) return;
+      self->complete_now();
+    });
   }
 
-  void op_done() {
-    if (--pending_ == 0) complete_now();
+  void maybe_complete() {
+    if (exited_ && out_eof_ && err_eof_) complete_now();
+  }
+
+  /// Timeout or cancel: kill the group and end the run now (the exit watch still reaps).
+  void kill_group() {
+    if (pgid_ > 0 && !finished_) ::kill(-pgid_, SIGKILL);
+    complete_now();
   }
 
   void complete_now() {
     if (finished_) return;
     finished_ = true;
     timer_.cancel();
+    grace_.cancel();
     boost::system::error_code ignored;
+    // Closing our ends ends the reads; a descendant still writing gets EPIPE.
     in_.close(ignored);
+    out_.close(ignored);
+    err_.close(ignored);
     result_.completed = std::chrono::system_clock::now();
     result_.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started_);
@@ -233,12 +258,12 @@ class CommandRun final : public RunningCommand, public std::enable_shared_from_t
   asio::writable_pipe in_;
   asio::readable_pipe out_, err_;
   asio::steady_timer timer_;
-  std::optional<bp::process> process_;
+  asio::steady_timer grace_;
   std::array<char, 16384> out_buf_, err_buf_;  // not zeroed: 32 KiB of memset per hook run
   CommandResult result_;
   std::chrono::steady_clock::time_point started_;
   pid_t pgid_ = -1;
-  int pending_ = 0;
+  bool out_eof_ = false, err_eof_ = false, exited_ = false;
   bool finished_ = false;
 };
 
