@@ -2,6 +2,8 @@
 #include "server/agent/responses_agent.hpp"
 
 #include "server/agent/responses_format.hpp"
+#include "protocol/json_parse.hpp"
+#include "server/support/cloexec.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -123,7 +125,7 @@ class SseReader {
       pos = nl + 1;
     }
     const std::string_view data = data_lines > 1 ? std::string_view(joined) : single;
-    if (!data.empty() && data != "[DONE]") dispatch(Json::parse(data, nullptr, false));
+    if (!data.empty() && data != "[DONE]") dispatch(protocol::parse_or_discard(data));
   }
 
   void dispatch(const Json& event) {
@@ -138,7 +140,7 @@ class SseReader {
       const auto found = event.find("item");
       const Json& item = found != event.end() && found->is_object() ? *found : no_item;
       if (item.value("type", "") == "function_call") {
-        Json arguments = Json::parse(item.value("arguments", "{}"), nullptr, false);
+        Json arguments = protocol::parse_or_discard(item.value("arguments", "{}"));
         result_.tool_calls.push_back({item.value("call_id", ""), item.value("name", ""),
                                       arguments.is_discarded() ? Json::object() : arguments});
       }
@@ -235,6 +237,7 @@ asio::awaitable<SamplingResult> ResponsesAgent::sample(SamplingRequest request,
         stream.set_verify_callback(asio::ssl::host_name_verification(url->host));
         beast::get_lowest_layer(stream).expires_after(provider_.stream_idle_timeout);
         co_await beast::get_lowest_layer(stream).async_connect(endpoints, asio::use_awaitable);
+        set_cloexec(beast::get_lowest_layer(stream).socket().native_handle());
         beast::get_lowest_layer(stream).socket().set_option(asio::ip::tcp::no_delay(true));
         co_await stream.async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
         co_await exchange(stream, http_request, result, on_delta, request, status);
@@ -244,6 +247,7 @@ asio::awaitable<SamplingResult> ResponsesAgent::sample(SamplingRequest request,
         co_await stream.async_connect(endpoints, asio::use_awaitable);
         // The request may leave as two small writes (header, body); with Nagle on, the second
         // waits for the server's (delayed) ACK of the first.
+        set_cloexec(stream.socket().native_handle());
         stream.socket().set_option(asio::ip::tcp::no_delay(true));
         co_await exchange(stream, http_request, result, on_delta, request, status);
       }

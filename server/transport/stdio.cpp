@@ -2,6 +2,7 @@
 #include "server/transport/stdio.hpp"
 
 #include "server/rpc/dispatcher.hpp"
+#include "server/support/cloexec.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
@@ -26,7 +27,7 @@ StdioConnection::StdioConnection(asio::io_context& io, Dispatcher& dispatcher,
                                  std::size_t max_message_bytes, std::function<void()> on_eof)
     : Connection(0), strand_(asio::make_strand(io)), dispatcher_(dispatcher),
       max_message_bytes_(max_message_bytes), on_eof_(std::move(on_eof)),
-      in_(strand_, ::dup(STDIN_FILENO)), out_(strand_, ::dup(STDOUT_FILENO)) {}
+      in_(strand_, dup_cloexec(STDIN_FILENO)), out_(strand_, dup_cloexec(STDOUT_FILENO)) {}
 
 StdioConnection::~StdioConnection() {
   // Asio set O_NONBLOCK on the open file descriptions shared with our parent; undo it.

@@ -4,6 +4,7 @@
 
 #include "server/rpc/dispatcher.hpp"
 #include "server/server_context.hpp"
+#include "server/support/cloexec.hpp"
 #include "server/support/recorder.hpp"
 #include "server/transport/connection.hpp"
 
@@ -280,6 +281,7 @@ class Listener final : public WebSocketListener,
       : io_(io), acceptor_(io), dispatcher_(dispatcher), options_(std::move(options)),
         next_id_(std::move(next_id)), scheme_(std::move(scheme)) {
     acceptor_.open(endpoint.protocol());
+    set_cloexec(acceptor_.native_handle());
     if constexpr (std::is_same_v<Protocol, tcp>) acceptor_.set_option(asio::socket_base::reuse_address(true));
     acceptor_.bind(endpoint);
     acceptor_.listen(asio::socket_base::max_listen_connections);
@@ -304,6 +306,7 @@ class Listener final : public WebSocketListener,
         if (!self->stopped_) self->accept();
         return;
       }
+      set_cloexec(socket.native_handle());
       std::string peer = self->scheme_;
       if constexpr (std::is_same_v<Protocol, tcp>) {
         beast::error_code ignored;
