@@ -4,7 +4,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include "server/threads/turn_state.hpp"
+
 #include <algorithm>
+#include <filesystem>
+#include <stdexcept>
 
 namespace appserver {
 
@@ -34,12 +38,17 @@ std::size_t LiveThread::subscriber_count() {
 std::shared_ptr<LiveThread> LiveThread::create(ServerContext& ctx, v2::Thread thread,
                                                ThreadSettings settings) {
   std::shared_ptr<LiveThread> live(new LiveThread(ctx, thread.id, std::move(settings)));
-  live->log_ = ctx.store.open_log(thread.id);
-  thread.path = live->log_->path().string();
+  if (!thread.ephemeral) live->log_ = ctx.store.open_log(thread.id);
+  if (live->log_) thread.path = live->log_->path().string();
   thread.model = live->model();
   thread.modelProvider = live->model_provider();
   thread.status = v2::ThreadStatusIdle{};
   live->emit(v2::ThreadStartedNotification{thread});  // no subscribers yet: stored only
+  if (!live->storage_error_.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove(live->log_->path(), ignored);  // empty: the record was cut back
+    throw std::runtime_error(live->storage_error_);
+  }
   spdlog::info("thread {} started in {}", thread.id, live->settings_.cwd);
   return live;
 }
@@ -91,7 +100,8 @@ v2::Thread LiveThread::snapshot(bool include_turns) {
   }
   if (turn_running_) thread.status = v2::ThreadStatusActive{};
   else thread.status = v2::ThreadStatusIdle{};
-  thread.path = log_->path().string();
+  if (log_) thread.path = log_->path().string();
+  else thread.path.reset();
   for (auto& turn : thread.turns) turn.itemsView = v2::TurnItemsView::full;
   return thread;
 }
@@ -104,8 +114,40 @@ void LiveThread::send_hook_warnings(const ConnectionPtr& connection) const {
 void LiveThread::record_developer_message(const std::string& turn_id, const std::string& text) {
   const protocol::Json params = {{"turnId", turn_id}, {"text", text}};
   history_.apply(kDeveloperMessageRecord, params);
-  log_->append(kDeveloperMessageRecord, params);
+  persist(kDeveloperMessageRecord, params);
 }
+
+bool LiveThread::persist(std::string_view method, std::string_view params_text) {
+  if (!log_) return true;  // ephemeral: never written
+  if (log_->append_text(method, params_text)) return true;
+  on_storage_failure(log_->last_error());
+  return false;
+}
+
+bool LiveThread::persist(std::string_view method, const protocol::Json& params) {
+  return persist(method, std::string_view(params.dump(-1, ' ', false, protocol::Json::error_handler_t::replace)));
+}
+
+void LiveThread::on_storage_failure(const std::string& error) {
+  const bool first = storage_error_.empty();
+  storage_error_ = error;
+  if (active_turn_) {
+    TurnState& turn = *active_turn_;
+    if (turn.storage_error) return;
+    // Stop the turn as an interrupt does; it then ends `failed` with this error.
+    spdlog::error("thread {}: turn {} stops: {}", id_, turn.turn.id, error);
+    turn.storage_error = error;
+    turn.interrupted = true;
+    *turn.agent_cancelled = true;
+    if (turn.running_command) turn.running_command->cancel();
+    if (turn.resolve_approval) turn.resolve_approval("cancel");
+    cancel_running_hooks();
+    return;
+  }
+  if (first) emit(v2::WarningNotification{id_, error + "; this thread's history is not being stored"});
+}
+
+std::string LiveThread::file_path() const { return log_ ? log_->path().string() : std::string(); }
 
 void LiveThread::cancel_running_hooks() {
   if (running_batch_) running_batch_->cancel();

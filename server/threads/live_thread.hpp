@@ -2,6 +2,9 @@
 // and its running turn. Everything here runs on the thread's strand; other code reaches it only
 // with asio::post(thread->strand(), …). emit() is the single funnel for thread notifications:
 // fold into history → append to disk (stored ones) → serialise once → send to subscribers.
+// A stored notification whose record cannot be written is not sent: the running turn stops and
+// ends `failed` with an `error` naming the file (see persist()). An ephemeral thread has no
+// file and writes nothing.
 #pragma once
 
 #include "hooks/hook_config.hpp"
@@ -95,6 +98,14 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   template <class Notification>
   void emit(const Notification& notification);
   void record_developer_message(const std::string& turn_id, const std::string& text);
+  /// Appends one record to the thread's file (nothing for an ephemeral thread). On failure:
+  /// remembers the error, stops the running turn (it ends `failed`, see complete_turn) or,
+  /// outside a turn, warns the subscribers; returns false.
+  bool persist(std::string_view method, std::string_view params_text);
+  bool persist(std::string_view method, const protocol::Json& params);
+  void on_storage_failure(const std::string& error);
+  /// The file path clients and hooks see ("" for an ephemeral thread).
+  std::string file_path() const;
 
   // Turn runner (turn_runner.cpp).
   struct TurnState;
@@ -140,7 +151,9 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   std::string id_;
   ThreadSettings settings_;
   ThreadHistory history_;
-  std::unique_ptr<ThreadLog> log_;
+  std::unique_ptr<ThreadLog> log_;  // null for an ephemeral thread
+  std::string storage_error_;       // the last failed write, "" if none since
+  bool deliver_unstored_ = false;   // complete_turn of a failed-storage turn: tell the client anyway
   std::shared_ptr<const hooks::HookSet> hooks_;  // replaced whole by reload_hooks()
   std::shared_ptr<Agent> agent_;
   std::vector<ConnectionWeak> subscribers_;
@@ -163,10 +176,14 @@ void LiveThread::emit(const Notification& notification) {
   const std::string params_text = params.dump(-1, ' ', false, protocol::Json::error_handler_t::replace);
   if constexpr (Traits::history == protocol::History::stored) {
     history_.apply(Traits::method, params);
+    bool stored;
     if constexpr (std::is_same_v<Notification, protocol::v2::TurnCompletedNotification>)
-      log_->append(Traits::method, stored_turn_completed(params));
+      stored = persist(Traits::method, stored_turn_completed(params));
     else
-      log_->append_text(Traits::method, params_text);
+      stored = persist(Traits::method, std::string_view(params_text));
+    // Persist before send: what a client is told is on disk. The one exception is the end of a
+    // turn that failed because of storage: the client must hear that it ended (it says failed).
+    if (!stored && !deliver_unstored_) return;
   }
   ctx_.outgoing.deliver(subscribers_, Traits::method,
                         ctx_.outgoing.serialise(Traits::method, std::move(params), params_text));

@@ -64,7 +64,7 @@ asio::awaitable<void> LiveThread::run_compaction(std::shared_ptr<TurnState> stat
   const protocol::Json record = {{"turnId", turn.turn.id},
                                  {"summary", compaction_summary(history_.model_messages())}};
   history_.apply(kCompactionRecord, record);
-  log_->append(kCompactionRecord, record);
+  persist(kCompactionRecord, record);
   emit(v2::ItemCompletedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms(), std::nullopt});
   session_start_source_ = "compact";  // the next turn's SessionStart says so
 

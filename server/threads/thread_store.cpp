@@ -24,9 +24,9 @@ ThreadLog::ThreadLog(fs::path path) : path_(std::move(path)) {
   // A killed writer may have left a torn last line; end it so the next record starts on a
   // line of its own (load() then skips only the torn fragment).
   char last = '\n';
-  if (::pread(fd_, &last, 1, ::lseek(fd_, 0, SEEK_END) - 1) == 1 && last != '\n') {
-    if (::write(fd_, "\n", 1) != 1) spdlog::warn("cannot terminate torn line in {}", path_.string());
-  }
+  size_ = ::lseek(fd_, 0, SEEK_END);
+  if (size_ < 0) size_ = 0;
+  if (size_ > 0 && ::pread(fd_, &last, 1, size_ - 1) == 1 && last != '\n') torn_ = true;
 }
 
 ThreadLog::~ThreadLog() {
@@ -42,16 +42,34 @@ bool ThreadLog::append_text(std::string_view method, std::string_view params_tex
   std::string line = "{\"method\":" + Json(method).dump() + ",\"params\":";
   line.append(params_text);
   line += "}\n";
+  if (torn_) {
+    // An earlier fragment (a killed writer, or a failed cut-back) still ends the file.
+    if (!write_all("\n")) return false;
+    torn_ = false;
+    size_ = ::lseek(fd_, 0, SEEK_END);
+  }
+  return write_all(line);
+}
+
+bool ThreadLog::write_all(std::string_view bytes) {
   std::size_t written = 0;
-  while (written < line.size()) {
-    ssize_t n = ::write(fd_, line.data() + written, line.size() - written);
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd_, bytes.data() + written, bytes.size() - written);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      spdlog::error("failed to append to {}: {}", path_.string(), std::strerror(errno));
+      const int err = n < 0 ? errno : ENOSPC;
+      last_error_ = "failed to write " + path_.string() + ": " + std::strerror(err) + " (os error " +
+                    std::to_string(err) + ")";
+      spdlog::error("{}", last_error_);
+      if (written > 0 && ::ftruncate(fd_, size_) != 0) {
+        torn_ = true;  // the fragment stays; the next record starts on a line of its own
+        spdlog::error("cannot cut back the partial line in {}: {}", path_.string(), std::strerror(errno));
+      }
       return false;
     }
     written += static_cast<std::size_t>(n);
   }
+  size_ += static_cast<off_t>(bytes.size());
   return true;
 }
 

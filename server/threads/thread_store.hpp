@@ -2,7 +2,8 @@
 // one stored record per line: `{"method": …, "params": …}` — the thread's stored
 // notifications (methods.def, history = stored) plus internal `$/…` records. Lines are
 // written whole with one write(2) on an O_APPEND descriptor, so a killed process leaves at
-// most one torn last line, which load() skips with a warning. Nothing is ever rewritten.
+// most one torn last line, which load() skips with a warning. Nothing already stored is ever
+// rewritten: a write that fails part-way (ENOSPC, EIO) is cut back to the last whole line.
 #pragma once
 
 #include "protocol/describe_json.hpp"
@@ -27,15 +28,26 @@ class ThreadLog {
   ThreadLog(const ThreadLog&) = delete;
   ThreadLog& operator=(const ThreadLog&) = delete;
 
-  /// Appends one record line. Returns false (and logs) if the write failed.
+  /// Appends one record line. Returns false if the write failed (ENOSPC, EIO, EROFS, …):
+  /// then `last_error()` says why, naming the file, and the file holds exactly the lines it
+  /// held before the call (a partial line is truncated away; if even that fails, the next
+  /// append first ends the fragment with a newline so that only it is lost). A later append
+  /// may succeed again (space came back).
   bool append(std::string_view method, const protocol::Json& params);
   /// The same with `params` already serialised as compact JSON text.
   bool append_text(std::string_view method, std::string_view params_text);
   const std::filesystem::path& path() const { return path_; }
+  /// "failed to write <path>: No space left on device (os error 28)" after a failed append.
+  const std::string& last_error() const { return last_error_; }
 
  private:
+  bool write_all(std::string_view bytes);
+
   std::filesystem::path path_;
   int fd_ = -1;
+  off_t size_ = 0;       // bytes of whole lines in the file, as this writer knows it
+  bool torn_ = false;    // a partial line could not be cut back; end it before the next line
+  std::string last_error_;
 };
 
 /// A thread replayed from disk.

@@ -93,7 +93,7 @@ void LiveThread::record_tool_output(const TurnState& turn, const std::string& ca
                                     const std::string& output) {
   const protocol::Json params = {{"turnId", turn.turn.id}, {"callId", call_id}, {"output", output}};
   history_.apply(kFunctionCallOutputRecord, params);
-  log_->append(kFunctionCallOutputRecord, params);
+  persist(kFunctionCallOutputRecord, params);
 }
 
 asio::awaitable<void> LiveThread::run_tool(TurnState& turn, const ToolCall& call) {
@@ -101,7 +101,7 @@ asio::awaitable<void> LiveThread::run_tool(TurnState& turn, const ToolCall& call
     const protocol::Json params = {
         {"turnId", turn.turn.id}, {"callId", call.call_id}, {"name", call.name}, {"arguments", call.arguments}};
     history_.apply(kFunctionCallRecord, params);
-    log_->append(kFunctionCallRecord, params);
+    persist(kFunctionCallRecord, params);
   }
   const auto cmd_it = call.arguments.find("cmd");
   if (call.name != "exec_command" || cmd_it == call.arguments.end() || !cmd_it->is_string()) {

@@ -120,6 +120,11 @@ void LiveThread::interrupt(const std::string& turn_id, Reply<v2::TurnInterruptRe
 }
 
 asio::awaitable<void> LiveThread::finish_interrupted(TurnState& turn) {
+  if (turn.storage_error) {  // not a user's interrupt: the history could not be written
+    if (turn.interrupt_reply) (*turn.interrupt_reply)(v2::TurnInterruptResponse{});
+    complete_turn(turn, v2::TurnStatus::failed, std::nullopt);
+    co_return;
+  }
   hooks::HookInvocation invocation{HookEventName::interrupt, std::nullopt,
                                    [&] { return hooks::interrupt_input(hook_context(turn)); }};
   co_await run_event(turn, std::move(invocation));
@@ -136,7 +141,7 @@ hooks::HookInputContext LiveThread::hook_context(const std::optional<std::string
   hooks::HookInputContext c;
   c.session_id = id_;
   c.turn_id = turn_id.value_or("");
-  c.transcript_path = log_->path().string();
+  c.transcript_path = file_path();
   c.cwd = settings_.cwd;
   c.model = agent_->model();
   c.permission_mode =
@@ -156,6 +161,9 @@ hooks::HookClock LiveThread::hook_clock() const {
 
 asio::awaitable<hooks::HookBatchResult> LiveThread::run_sync_hooks(std::optional<std::string> turn_id,
                                                                    hooks::HookInvocation invocation) {
+  // A turn stopped by a failed history write runs no more hooks: their runs could not be stored.
+  if (active_turn_ && active_turn_->storage_error && turn_id == active_turn_->turn.id)
+    co_return hooks::HookBatchResult{};
   invocation.cwd = settings_.cwd;
   invocation.environment = ctx_.hook_environment;
   const std::shared_ptr<const hooks::HookSet> set = hooks_;  // alive while the batch runs
@@ -240,6 +248,7 @@ asio::awaitable<bool> LiveThread::sample_reply(TurnState& turn, std::vector<Tool
 asio::awaitable<void> LiveThread::run_turn(std::shared_ptr<TurnState> state) {
   TurnState& turn = *state;
   announce_turn(turn);
+  if (turn.interrupted) co_return co_await finish_interrupted(turn);  // turn/started not stored
   turn.conversation_start = history_.model_messages().size();
   drain_async_contexts(turn.turn.id);  // async hooks that finished while the thread was idle
   const hooks::HookInputContext context = hook_context(turn);
@@ -313,6 +322,13 @@ asio::awaitable<void> LiveThread::run_turn(std::shared_ptr<TurnState> state) {
 
 void LiveThread::complete_turn(TurnState& turn, v2::TurnStatus status,
                                std::optional<v2::TurnError> error) {
+  if (turn.storage_error) {
+    // Whatever the turn was doing, it could not be stored: it failed, and the client hears why.
+    status = v2::TurnStatus::failed;
+    error = v2::TurnError{*turn.storage_error + "; the turn was stopped and is not fully stored", std::nullopt};
+    emit(v2::ErrorNotification{*error, false, id_, turn.turn.id});
+    deliver_unstored_ = true;  // the end of the turn is told even if it cannot be written
+  }
   const std::int64_t now_ms = ctx_.clock->now_ms();
   v2::Turn completed = turn.turn;
   for (const auto& stored : history_.turns())
@@ -338,6 +354,8 @@ void LiveThread::complete_turn(TurnState& turn, v2::TurnStatus status,
   active_turn_.reset();
   emit(v2::ThreadStatusChangedNotification{id_, v2::ThreadStatusIdle{}});
   emit(v2::TurnCompletedNotification{id_, completed});
+  deliver_unstored_ = false;
+  if (turn.storage_error) storage_error_.clear();  // the next turn tries the disk again
   ctx_.on_thread_idle();
 }
 

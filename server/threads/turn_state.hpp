@@ -16,7 +16,8 @@ struct LiveThread::TurnState {
   v2::Turn turn;
   std::shared_ptr<hooks::RunningCommand> running_command;  // the tool command, while it runs
   std::function<void(std::string)> resolve_approval;       // while waiting for a client's decision
-  bool interrupted = false;
+  bool interrupted = false;              // by turn/interrupt, or by a failed history write
+  std::optional<std::string> storage_error;  // set with `interrupted` when a write failed
   std::optional<Reply<v2::TurnInterruptResponse>> interrupt_reply;
   std::shared_ptr<bool> agent_cancelled = std::make_shared<bool>(false);
   std::vector<v2::UserInput> input;
