@@ -32,6 +32,18 @@ Options:
                           allow ws:// on a non-loopback address without --ws-auth
   --ws-send-queue-bytes N bytes queued for one WebSocket client before it is disconnected as
                           too slow; default 67108864
+  --ws-max-connections N  WebSocket connections open at once; more are answered HTTP 503;
+                          default 128
+  --ws-max-pending-bytes N
+                          bytes of WebSocket messages received in part, all connections
+                          together; the connection that passes it is closed (1013); default
+                          67108864
+  --ws-message-timeout SECONDS
+                          a WebSocket message begun but not finished within this is closed
+                          (1008); default 30
+  --ws-initialize-timeout SECONDS
+                          a WebSocket connection that has not sent `initialize` within this is
+                          closed (1008); default 30
   --home DIR              state folder (hooks.json, sessions/); default $APP_SERVER_HOME,
                           else ~/.app-server
   --cwd DIR               working directory of threads started without one; default: the
@@ -101,6 +113,25 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
       } catch (const std::exception&) {
         throw std::invalid_argument("--ws-send-queue-bytes " + v + ": expected a number of bytes");
       }
+    } else if (arg == "--ws-max-connections" || arg == "--ws-max-pending-bytes") {
+      const std::string& v = value(i);
+      std::size_t n = 0;
+      try {
+        n = std::stoul(v);
+      } catch (const std::exception&) {
+        throw std::invalid_argument(arg + " " + v + ": expected a number");
+      }
+      (arg == "--ws-max-connections" ? cl.server.ws_max_connections : cl.server.ws_max_pending_bytes) = n;
+    } else if (arg == "--ws-message-timeout" || arg == "--ws-initialize-timeout") {
+      const std::string& v = value(i);
+      double seconds = -1;
+      try {
+        seconds = std::stod(v);
+      } catch (const std::exception&) {
+      }
+      if (!(seconds > 0 && seconds < 1e6)) throw std::invalid_argument(arg + " " + v + ": expected seconds > 0");
+      const std::chrono::milliseconds ms(static_cast<std::int64_t>(seconds * 1000));
+      (arg == "--ws-message-timeout" ? cl.server.ws_message_timeout : cl.server.ws_initialize_timeout) = ms;
     } else if (arg == "--allow-unauthenticated-remote") {
       cl.server.allow_unauthenticated_remote = true;
     } else if (arg == "--validate-all") {

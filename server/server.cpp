@@ -79,6 +79,11 @@ int Server::run() {
     options.bearer_token = ctx_.options.ws_token;
     options.max_message_bytes = ctx_.options.max_message_bytes;
     options.max_queued_bytes = ctx_.options.ws_send_queue_bytes;
+    options.max_connections = ctx_.options.ws_max_connections;
+    options.max_pending_bytes = ctx_.options.ws_max_pending_bytes;
+    options.message_timeout = ctx_.options.ws_message_timeout;
+    options.initialize_timeout = ctx_.options.ws_initialize_timeout;
+    options.budget = ws_budget_;  // one budget for every listener
     options.recorder = ctx_.recorder.get();
     auto listener = listen_websocket(io_, dispatcher_, url, options,
                                      [this] { return ctx_.next_connection_id++; });

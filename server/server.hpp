@@ -37,6 +37,7 @@ class Server {
   boost::asio::signal_set signals_;
   std::shared_ptr<StdioConnection> stdio_;
   std::vector<std::shared_ptr<WebSocketListener>> listeners_;
+  std::shared_ptr<WebSocketBudget> ws_budget_ = std::make_shared<WebSocketBudget>();
   boost::asio::steady_timer deadline_;
   bool shutting_down_ = false;
   bool finished_ = false;

@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -34,6 +35,10 @@ struct ServerOptions {
   std::string ws_token;                          // --ws-auth capability-token: the bearer token
   bool allow_unauthenticated_remote = false;
   std::size_t ws_send_queue_bytes = 64 * 1024 * 1024;  // per WebSocket client, then disconnect
+  std::size_t ws_max_connections = 128;                // open at once; more get HTTP 503
+  std::size_t ws_max_pending_bytes = 64 * 1024 * 1024; // unfinished message bytes, all clients
+  std::chrono::milliseconds ws_message_timeout{30'000};     // a begun message must finish
+  std::chrono::milliseconds ws_initialize_timeout{30'000};  // upgrade → initialize
   std::string log_level = "info";
   std::size_t max_message_bytes = 16 * 1024 * 1024;  // largest accepted message (bytes)
   ValidationPolicy validation;                       // --validate-all, --strict-schemas

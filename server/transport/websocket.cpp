@@ -75,10 +75,16 @@ class Session final : public Connection, public SessionBase {
   using Socket = typename Protocol::socket;
 
   Session(std::uint64_t id, Socket socket, Dispatcher& dispatcher, const WebSocketOptions& options,
-          std::string peer)
+          std::string peer, bool over_limit)
       : Connection(id), ws_(Stream(std::move(socket))), dispatcher_(dispatcher), options_(options),
-        peer_(std::move(peer)) {
+        peer_(std::move(peer)), over_limit_(over_limit) {
     recorder = options.recorder;
+    if (!over_limit_) options_.budget->connections++;
+  }
+
+  ~Session() override {
+    if (!over_limit_) options_.budget->connections--;
+    release_pending();
   }
 
   void run() {
@@ -116,6 +122,9 @@ class Session final : public Connection, public SessionBase {
 
   void finish_close() {
     close_timer_.cancel();
+    init_timer_.cancel();
+    message_timer_.cancel();
+    release_pending();
     beast::error_code ignored;
     beast::get_lowest_layer(ws_).socket().close(ignored);
     if (auto done = std::exchange(close_done_, nullptr)) done();
@@ -136,6 +145,11 @@ class Session final : public Connection, public SessionBase {
       return finish_close();
     }
     request_ = parser_->release();
+    if (over_limit_) {
+      spdlog::warn("{}: refused: {} connections already open", describe(), options_.max_connections);
+      return respond(http::status::service_unavailable,
+                     "too many connections (limit " + std::to_string(options_.max_connections) + ")\n");
+    }
     if (request_.find(http::field::origin) != request_.end())
       return respond(http::status::forbidden, "requests with an Origin header are not allowed\n");
     if (!websocket::is_upgrade(request_)) {
@@ -177,8 +191,55 @@ class Session final : public Connection, public SessionBase {
     accepted_ = true;
     spdlog::info("{}: connected", describe());
     buffer_.consume(buffer_.size());
+    init_timer_.expires_after(options_.initialize_timeout);
+    init_timer_.async_wait([self = shared()](beast::error_code ec) {
+      if (ec || self->initialized) return;
+      self->close_with(websocket::close_code::policy_error,
+                       "initialize not received within " + seconds(self->options_.initialize_timeout));
+    });
     read_frame();
   }
+
+  static std::string seconds(std::chrono::milliseconds ms) {
+    const auto s = ms.count() / 1000.0;
+    std::string text = std::to_string(s);
+    text.erase(text.find_last_not_of('0') + 1);
+    if (!text.empty() && text.back() == '.') text.pop_back();
+    return text + " s";
+  }
+
+  /// Closes with a close frame giving `code` and `reason` (a client sees why), then the socket.
+  void close_with(websocket::close_code code, const std::string& reason) {
+    if (closing_) return;
+    spdlog::warn("{}: closing: {}", describe(), reason);
+    closing_ = true;
+    release_pending();
+    message_.consume(message_.size());
+    message_.shrink_to_fit();
+    close_timer_.expires_after(std::chrono::seconds(2));
+    close_timer_.async_wait([self = shared()](beast::error_code ec) {
+      if (!ec) self->finish_close();
+    });
+    ws_.async_close(websocket::close_reason(code, reason), [self = shared()](beast::error_code) {
+      self->finish_close();
+    });
+  }
+
+  /// Keeps this connection's share of the daemon-wide unfinished-bytes budget equal to what
+  /// its message buffer holds; false if the budget would be exceeded.
+  bool account_pending(std::size_t now_pending) {
+    if (now_pending > counted_pending_) {
+      const std::size_t grow = now_pending - counted_pending_;
+      const std::size_t total = options_.budget->pending_bytes.fetch_add(grow) + grow;
+      counted_pending_ = now_pending;
+      if (total > options_.max_pending_bytes) return false;
+    } else if (now_pending < counted_pending_) {
+      options_.budget->pending_bytes.fetch_sub(counted_pending_ - now_pending);
+      counted_pending_ = now_pending;
+    }
+    return true;
+  }
+  void release_pending() { account_pending(0); }
 
   void read_frame() {
     ws_.async_read_some(message_.prepare(64 * 1024), [self = shared()](beast::error_code ec, std::size_t n) {
@@ -191,14 +252,36 @@ class Session final : public Connection, public SessionBase {
       if (!ignorable(ec)) spdlog::warn("{}: read failed: {}", describe(), ec.message());
       spdlog::info("{}: disconnected", describe());
       closing_ = true;
+      message_timer_.cancel();
+      init_timer_.cancel();
+      release_pending();
       return;
     }
+    if (closing_) return;
     message_.commit(n);
     if (discarding_ || message_.size() > options_.max_message_bytes) {
       discarding_ = true;
       message_.consume(message_.size());
     }
-    if (!ws_.is_message_done()) return read_frame();
+    if (!ws_.is_message_done()) {
+      if (!account_pending(message_.size()))
+        return close_with(websocket::close_code::try_again_later,
+                          "server busy: unfinished messages of all connections exceed " +
+                              std::to_string(options_.max_pending_bytes) + " bytes");
+      if (!message_started_) {  // the first part of a message: it must finish in time
+        message_started_ = true;
+        message_timer_.expires_after(options_.message_timeout);
+        message_timer_.async_wait([self = shared()](beast::error_code ec) {
+          if (ec || !self->message_started_) return;
+          self->close_with(websocket::close_code::policy_error,
+                           "message not completed within " + seconds(self->options_.message_timeout));
+        });
+      }
+      return read_frame();
+    }
+    message_started_ = false;
+    message_timer_.cancel();
+    release_pending();
     if (discarding_) {
       discarding_ = false;
       spdlog::warn("{}: message larger than {} bytes rejected", describe(), options_.max_message_bytes);
@@ -215,6 +298,9 @@ class Session final : public Connection, public SessionBase {
       if (recorder) recorder->record(id(), /*incoming=*/true, text);
       dispatcher_.on_message(shared(), text);
     }
+    // A large message leaves a large buffer behind; do not hold it while the client idles.
+    if (message_.capacity() > 1024 * 1024) message_.shrink_to_fit();
+    if (initialized) init_timer_.cancel();
     read_frame();
   }
 
@@ -259,6 +345,8 @@ class Session final : public Connection, public SessionBase {
 
   websocket::stream<Stream> ws_;
   asio::steady_timer close_timer_{ws_.get_executor()};
+  asio::steady_timer init_timer_{ws_.get_executor()};
+  asio::steady_timer message_timer_{ws_.get_executor()};
   Dispatcher& dispatcher_;
   WebSocketOptions options_;
   std::string peer_;
@@ -269,6 +357,9 @@ class Session final : public Connection, public SessionBase {
   std::deque<std::shared_ptr<const std::string>> queue_;
   std::size_t queued_bytes_ = 0;
   bool accepted_ = false, writing_ = false, closing_ = false, discarding_ = false;
+  bool over_limit_ = false;       // refused with 503: not counted as a connection
+  bool message_started_ = false;  // a message is arriving in parts
+  std::size_t counted_pending_ = 0;
   std::function<void()> close_done_;
 };
 
@@ -317,8 +408,9 @@ class Listener final : public WebSocketListener,
         auto remote = socket.remote_endpoint(ignored);
         peer = remote.address().to_string() + ":" + std::to_string(remote.port());
       }
+      const bool over_limit = self->options_.budget->connections.load() >= self->options_.max_connections;
       auto session = std::make_shared<Session<Protocol>>(self->next_id_(), std::move(socket),
-                                                         self->dispatcher_, self->options_, peer);
+                                                         self->dispatcher_, self->options_, peer, over_limit);
       {
         std::lock_guard lock(self->mutex_);
         std::erase_if(self->sessions_, [](const auto& w) { return w.expired(); });

@@ -12,10 +12,20 @@
 // error, and the connection stays up; a binary frame is answered likewise. Each connection's
 // send queue is bounded: a client that stops reading is disconnected (logged) and never slows
 // the others. Every connection runs on its own strand.
+//
+// Resource bounds (WebSocketLimits; docs/architecture.md "Guarantees"): at most
+// `max_connections` connections at once (more are answered HTTP 503 before the upgrade); the
+// bytes of messages received in part are capped per connection (`max_message_bytes`, then
+// dropped) and across all connections (`max_pending_bytes`: the connection that would pass it
+// is closed 1013 "try again later"); a message begun but not finished within
+// `message_timeout` closes its connection (1008), and so does a connection that has not sent
+// `initialize` within `initialize_timeout` (1008). Each close carries its reason as text.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -26,11 +36,22 @@ namespace appserver {
 class Dispatcher;
 class Recorder;
 
+/// Counters shared by every listener of one daemon (thread-safe).
+struct WebSocketBudget {
+  std::atomic<std::size_t> connections{0};    // accepted connections now open
+  std::atomic<std::size_t> pending_bytes{0};  // bytes of messages received in part, all connections
+};
+
 struct WebSocketOptions {
   std::string bearer_token;                         // "" = no authentication
   std::size_t max_message_bytes = 16 * 1024 * 1024;
   std::size_t max_queued_messages = 4096;           // per connection, then disconnect
   std::size_t max_queued_bytes = 64 * 1024 * 1024;  // per connection, then disconnect
+  std::size_t max_connections = 128;                // open at once; more get HTTP 503
+  std::size_t max_pending_bytes = 64 * 1024 * 1024; // unfinished message bytes, all connections
+  std::chrono::milliseconds message_timeout{30'000};     // first frame → last frame of a message
+  std::chrono::milliseconds initialize_timeout{30'000};  // upgrade → `initialize` request
+  std::shared_ptr<WebSocketBudget> budget = std::make_shared<WebSocketBudget>();
   Recorder* recorder = nullptr;
 };
 
