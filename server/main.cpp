@@ -4,6 +4,7 @@
 #include "server/replay/replay_command.hpp"
 #include "server/schema_command.hpp"
 #include "server/server.hpp"
+#include "server/support/cloexec.hpp"
 #include "server/support/log.hpp"
 
 #include <spdlog/spdlog.h>
@@ -13,6 +14,7 @@
 #include <iostream>
 
 int main(int argc, char** argv) {
+  appserver::cloexec_inherited_descriptors();
   appserver::init_logging("info");
   // Hook processes may exit without reading their stdin; a write must fail with EPIPE, not kill us.
   std::signal(SIGPIPE, SIG_IGN);

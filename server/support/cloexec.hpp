@@ -9,6 +9,7 @@
 #pragma once
 
 #include <fcntl.h>
+#include <unistd.h>
 
 namespace appserver {
 
@@ -19,6 +20,16 @@ inline int set_cloexec(int fd) {
     if (flags >= 0 && !(flags & FD_CLOEXEC)) ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
   }
   return fd;
+}
+
+/// Marks every descriptor above 2 that this process inherited close-on-exec (one
+/// close_range(CLOSE_RANGE_CLOEXEC) call; Linux 5.11+, a no-op where unsupported). A parent
+/// that leaked descriptors into the daemon (a launcher with its own pipes, a shell's `3>file`)
+/// must not see them passed on to every hook. Call first thing in main().
+inline void cloexec_inherited_descriptors() {
+#ifdef CLOSE_RANGE_CLOEXEC
+  (void)::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+#endif
 }
 
 /// dup(2) with close-on-exec set atomically (F_DUPFD_CLOEXEC); the copy is numbered 3 or above.

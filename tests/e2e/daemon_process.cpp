@@ -107,6 +107,14 @@ Json Peer::next(std::chrono::milliseconds timeout) {
   return message;
 }
 
+std::optional<Json> Peer::try_next(std::chrono::milliseconds timeout) {
+  auto line = read_message(timeout);
+  if (!line) return std::nullopt;
+  Json message = Json::parse(*line);
+  received.push_back(message);
+  return message;
+}
+
 Json Peer::request(const std::string& method, Json params) {
   const int id = next_id_++;
   send(Json{{"id", id}, {"method", method}, {"params", std::move(params)}});
@@ -196,6 +204,30 @@ std::optional<std::string> WsClient::read_message(std::chrono::milliseconds time
   std::string text = beast::buffers_to_string(impl_->buffer.data());
   impl_->buffer.consume(impl_->buffer.size());
   return text;
+}
+
+void WsClient::send_partial(const std::string& data) {
+  impl_->ws.text(true);
+  impl_->ws.write_some(/*fin=*/false, asio::buffer(data));
+}
+
+std::string WsClient::close_reason() const {
+  const auto& reason = impl_->ws.reason();
+  if (reason.code == websocket::close_code::none) return "";
+  return std::to_string(static_cast<unsigned>(reason.code)) + " " + std::string(reason.reason.c_str());
+}
+
+unsigned WsClient::upgrade_status(const std::string& url) {
+  asio::io_context io;
+  websocket::stream<beast::tcp_stream> ws{io};
+  const std::string rest = url.substr(5);
+  const auto colon = rest.rfind(':');
+  asio::ip::tcp::resolver resolver(io);
+  beast::get_lowest_layer(ws).connect(resolver.resolve(rest.substr(0, colon), rest.substr(colon + 1)));
+  websocket::response_type response;
+  beast::error_code ec;
+  ws.handshake(response, rest, "/", ec);
+  return response.result_int();
 }
 
 void WsClient::close() {

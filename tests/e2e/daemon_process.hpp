@@ -40,6 +40,8 @@ class Peer {
   virtual void send_line(const std::string& line) = 0;
   /// The next message from the daemon; fails the test after `timeout`.
   Json next(std::chrono::milliseconds timeout = 20s);
+  /// Like next(), but nullopt when the daemon closed the connection (killed, shut down).
+  std::optional<Json> try_next(std::chrono::milliseconds timeout = 20s);
   /// Sends a request and returns the whole response message (`result` or `error`);
   /// notifications that arrive first are kept in `notifications`.
   Json request(const std::string& method, Json params);
@@ -69,6 +71,13 @@ class WsClient : public Peer {
   void send_binary(const std::string& data);
   /// Sends a close frame and waits for the server's.
   void close();
+  /// Sends `data` as a text frame that does not finish its message (FIN clear).
+  void send_partial(const std::string& data);
+  /// After the server closed: "CODE reason" from its close frame ("" if none yet).
+  std::string close_reason() const;
+  /// Attempts a WebSocket upgrade at `url` and returns the HTTP status of the answer (101 on
+  /// success); the connection is dropped afterwards.
+  static unsigned upgrade_status(const std::string& url);
   /// For Daemon, which reads through its WsClient.
   std::optional<std::string> read_message_public(std::chrono::milliseconds timeout) {
     return read_message(timeout);
