@@ -184,7 +184,7 @@ asio::awaitable<hooks::HookBatchResult> LiveThread::run_sync_hooks(std::optional
     emit(v2::HookCompletedNotification{id_, turn_id, run.summary});
     // A run outside a turn (SessionEnd) is attributed to the turn running at the time, if any.
     const auto analytics_turn = turn_id ? turn_id : active_turn_ ? std::optional(active_turn_->turn.id) : std::nullopt;
-    ctx_.analytics.record(id_, analytics_turn, agent_->model(), run.summary);
+    if (log_) ctx_.analytics.record(id_, analytics_turn, agent_->model(), run.summary);  // ephemeral: nothing written
   }
   co_return result;
 }
