@@ -113,7 +113,7 @@ TEST_CASE("while Python, bash and node hooks run for seconds, a second client is
   CHECK(daemon.close() == 0);
 }
 
-TEST_CASE("a hook process holds exactly its own stdin, stdout and stderr; the daemon's descriptors are close-on-exec", "[e2e][ws][fds]") {
+TEST_CASE("a hook process holds exactly its own stdin, stdout and stderr, and the daemon's descriptors are close-on-exec", "[e2e][ws][fds]") {
   TempHome home;
   home.write_hooks(hooks_json({{"SessionStart", "python3 $FIXTURES/list_fds.py"}}));
   // stdio and a WebSocket listener, so the listening socket and an accepted one exist too.

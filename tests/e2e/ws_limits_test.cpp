@@ -57,7 +57,7 @@ TEST_CASE("a WebSocket message begun but not finished in time closes its connect
   CHECK(daemon.close() == 0);
 }
 
-TEST_CASE("unfinished messages of all connections together are capped; the connection that passes the cap is closed", "[e2e][ws][limits]") {
+TEST_CASE("unfinished messages of all connections together are capped and the connection that passes the cap is closed", "[e2e][ws][limits]") {
   TempHome home;
   Daemon daemon(home, {"--listen", "stdio://", "--listen", "ws://127.0.0.1:0", "--ws-max-pending-bytes", "1000000"});
   daemon.initialize();
