@@ -127,6 +127,10 @@ std::optional<LoadedThread> ThreadStore::load(std::string_view id) const {
   std::string content;
   if (!read_file(path, content)) return std::nullopt;
 
+  return replay_thread_file(content, path.string());
+}
+
+std::optional<LoadedThread> replay_thread_file(std::string_view content, const std::string& name) {
   LoadedThread loaded;
   std::size_t line_number = 0, pos = 0;
   while (pos < content.size()) {
@@ -137,7 +141,7 @@ std::optional<LoadedThread> ThreadStore::load(std::string_view id) const {
     pos = torn ? content.size() : end + 1;
     if (line.empty()) continue;
     auto warn = [&](const std::string& why) {
-      loaded.warnings.push_back(path.string() + ":" + std::to_string(line_number) + ": " + why);
+      loaded.warnings.push_back(name + ":" + std::to_string(line_number) + ": " + why);
       spdlog::warn("{}", loaded.warnings.back());
     };
     Json record = protocol::parse_or_discard(line);

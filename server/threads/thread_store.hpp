@@ -56,6 +56,11 @@ struct LoadedThread {
   std::vector<std::string> warnings;  // skipped lines, with file and line number
 };
 
+/// Replays the text of one thread file (`name` prefixes warnings: "<name>:<line>: …");
+/// nullopt if it holds no thread/started record. Never throws for bad content: torn, corrupt,
+/// over-deep (> protocol::kMaxJsonDepth) or malformed lines are skipped with a warning.
+std::optional<LoadedThread> replay_thread_file(std::string_view content, const std::string& name);
+
 /// The folder of thread files. Stateless apart from its path; safe from any thread.
 class ThreadStore {
  public:
