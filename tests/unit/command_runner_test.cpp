@@ -5,6 +5,9 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
+#include <fcntl.h>
+#include <unistd.h>
 
 using namespace appserver::hooks;
 using namespace std::chrono_literals;
@@ -75,4 +78,29 @@ TEST_CASE("a signal death has no exit code, a missing cwd is a spawn error", "[r
   auto r = run(bad_cwd);
   CHECK_FALSE(r.exit_code);
   CHECK(r.error == std::optional<std::string>("No such file or directory (os error 2)"));
+}
+
+TEST_CASE("a command that leaves a background job holding its pipes completes soon after it exits", "[runner]") {
+  CommandSpec spec;
+  spec.command = "sleep 60 & echo started; echo warn >&2";
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = run(spec);
+  const auto took = std::chrono::steady_clock::now() - t0;
+  CHECK(r.exit_code == std::optional<int>(0));
+  CHECK(r.stdout_text == "started\n");
+  CHECK(r.stderr_text == "warn\n");
+  CHECK_FALSE(r.timed_out);
+  CHECK(took < 2s);  // 200 ms grace after the shell's exit, not the job's 60 s
+  (void)std::system("pkill -f 'sleep 60' 2>/dev/null");
+}
+
+TEST_CASE("a command holds exactly stdin, stdout and stderr, even a descriptor opened without close-on-exec", "[runner]") {
+  const int leaked = ::open("/dev/null", O_RDONLY);  // no O_CLOEXEC on purpose
+  REQUIRE(leaked >= 3);
+  CommandSpec spec;
+  spec.command = "ls /proc/self/fd | sort -n | tr '\\n' ' '";
+  auto r = run(spec);
+  ::close(leaked);
+  // ls itself opens the directory it lists: that is the only extra one.
+  CHECK(r.stdout_text == "0 1 2 3 ");
 }
