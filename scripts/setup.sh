@@ -6,7 +6,10 @@ PKGS=(
   libboost1.81-dev libboost-filesystem1.81-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev catch2
   libvalijson-dev libtomlplusplus-dev nettle-dev libssl-dev ca-certificates openssl python3 tmux
+  clang libclang-rt-14-dev procps  # libFuzzer targets (scripts/fuzz); pkill in tests
 )
+# Hooks in node are part of the e2e suite; any node will do (the image may ship its own).
+command -v node > /dev/null || PKGS+=(nodejs)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
