@@ -3,6 +3,7 @@
 
 #include "schema/schema_validator.hpp"
 
+#include <cstdlib>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/readable_pipe.hpp>
@@ -21,6 +22,14 @@
 #include <thread>
 
 namespace e2e {
+
+std::string app_server_binary() {
+  // APP_SERVER_E2E_BINARY runs the suite against another build (an older one, to see a new
+  // regression test fail there).
+  const char* other = std::getenv("APP_SERVER_E2E_BINARY");
+  return other && *other ? other : APP_SERVER_BINARY;
+}
+
 
 namespace {
 const appserver::schema::SchemaValidator& validator() {
@@ -84,7 +93,7 @@ int TempHome::hooks_command(const std::vector<std::string>& args) const {
                         std::string("--system-config-dir"), (root / "system").string()})
     all.push_back(a);
   asio::io_context io;
-  bp::process child(io, APP_SERVER_BINARY, all, bp::process_stdio{nullptr, nullptr, {}});
+  bp::process child(io, app_server_binary(), all, bp::process_stdio{nullptr, nullptr, {}});
   return child.wait();
 }
 
@@ -262,7 +271,7 @@ Daemon::Daemon(const TempHome& home, std::vector<std::string> extra_args)
   static int counter = 0;
   log_ = home.root / ("app-server-" + std::to_string(counter++) + ".log");
   impl_->log = std::fopen(log_.c_str(), "a");
-  impl_->process.emplace(impl_->io, APP_SERVER_BINARY, args,
+  impl_->process.emplace(impl_->io, app_server_binary(), args,
                          bp::process_stdio{impl_->in, impl_->out, impl_->log});
   if (websocket_transport() && !has_listen) ws_ = std::make_unique<WsClient>(ws_url());
 }

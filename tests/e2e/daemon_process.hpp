@@ -28,6 +28,9 @@ struct TempHome {
   std::filesystem::path root, home, workspace;
 };
 
+/// The daemon binary under test: $APP_SERVER_E2E_BINARY, else the one built with the tests.
+std::string app_server_binary();
+
 /// The absolute path of a hook fixture script in tests/transcripts/hooks/.
 std::string fixture(const std::string& name);
 
