@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <memory>
 #include <thread>
 
 using namespace e2e;
@@ -99,5 +101,40 @@ TEST_CASE("connections over the limit are refused with HTTP 503 until one closes
   CHECK(b.request("thread/loaded/list", Json::object()).contains("result"));
   CHECK(stdio_answers(daemon));
   b.close();
+  CHECK(daemon.close() == 0);
+}
+
+TEST_CASE("20 clients each holding an unfinished 15 MiB message do not take the daemon's memory with them", "[e2e][ws][limits]") {
+  TempHome home;
+  Daemon daemon(home, {"--listen", "stdio://", "--listen", "ws://127.0.0.1:0"});  // default limits
+  daemon.initialize();
+  const std::string url = daemon.ws_url();
+  std::vector<std::unique_ptr<WsClient>> clients;
+  const std::string chunk(1024 * 1024, ' ');
+  int refused = 0;
+  for (int i = 0; i < 20; ++i) {
+    auto client = std::make_unique<WsClient>(url);
+    client->initialize("hoarder");
+    try {
+      client->send_partial(R"({"id":1,"method":"thread/loaded/list","pad":")");
+      for (int mb = 0; mb < 15; ++mb) client->send_partial(chunk);
+    } catch (const std::exception&) {
+      ++refused;  // closed by the daemon while sending: the budget was spent
+    }
+    clients.push_back(std::move(client));
+  }
+  std::this_thread::sleep_for(500ms);
+  auto rss_kb = [&] {
+    std::ifstream status("/proc/" + std::to_string(daemon.pid()) + "/status");
+    for (std::string line; std::getline(status, line);)
+      if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    return -1L;
+  };
+  const long rss = rss_kb();
+  INFO("daemon RSS " << rss / 1024 << " MiB with 20 × 15 MiB unfinished; " << refused << " refused while sending");
+  CHECK(rss > 0);
+  CHECK(rss < 160 * 1024);  // the budget is 64 MiB; before it, 344 MiB
+  CHECK(stdio_answers(daemon));
+  clients.clear();
   CHECK(daemon.close() == 0);
 }
