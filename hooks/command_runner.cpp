@@ -206,8 +206,8 @@ class CommandRun final : public RunningCommand, public std::enable_shared_from_t
 
   void on_exit(int status) {
     exited_ = true;
+    if (finished_) return;  // timed out or cancelled: the result is already out
     if (status != -1 && WIFEXITED(status)) result_.exit_code = WEXITSTATUS(status);
-    if (finished_) return;
     if (out_eof_ && err_eof_) return complete_now();
     // Something else holds the pipes (a background descendant): read what is there, briefly.
     grace_.expires_after(kExitGrace);

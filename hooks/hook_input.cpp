@@ -12,12 +12,17 @@ std::string dump(const Ordered& j) {
 }  // namespace
 
 namespace {
+/// The thread file's path, or null for an ephemeral thread (it has none), as Codex sends it.
+Ordered transcript_path(const HookInputContext& c) {
+  return c.transcript_path.empty() ? Ordered(nullptr) : Ordered(c.transcript_path);
+}
+
 /// The fields every payload starts with, in Codex's order. SessionStart has no turn_id.
 Ordered base(const HookInputContext& c, const char* event, bool with_turn_id = true) {
   Ordered j;
   j["session_id"] = c.session_id;
   if (with_turn_id) j["turn_id"] = c.turn_id;
-  j["transcript_path"] = c.transcript_path;
+  j["transcript_path"] = transcript_path(c);
   j["cwd"] = c.cwd;
   j["hook_event_name"] = event;
   j["model"] = c.model;
@@ -42,7 +47,7 @@ std::string compact_input(const HookInputContext& c, bool post, const std::strin
 std::string session_end_input(const HookInputContext& c) {
   Ordered j;
   j["session_id"] = c.session_id;
-  j["transcript_path"] = c.transcript_path;
+  j["transcript_path"] = transcript_path(c);
   j["cwd"] = c.cwd;
   j["hook_event_name"] = "SessionEnd";
   j["reason"] = "other";

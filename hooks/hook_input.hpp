@@ -14,7 +14,7 @@ namespace appserver::hooks {
 struct HookInputContext {
   std::string session_id;       // the thread id
   std::string turn_id;          // the current turn id
-  std::string transcript_path;  // absolute path of the thread's history file
+  std::string transcript_path;  // absolute path of the thread's history file; "" (sent as null) for an ephemeral thread
   std::string cwd;
   std::string model;
   std::string permission_mode;  // "bypassPermissions" (approval never) or "default"

@@ -13,17 +13,20 @@ def write(target, name, data):
     with open(os.path.join(d, name), "wb") as f:
         f.write(data if isinstance(data, bytes) else data.encode())
 
-# jsonrpc: every transcript's client lines as one session, its server lines as another.
+# jsonrpc: every transcript's client and server lines.
 for path in sorted(glob.glob(os.path.join(root, "tests/transcripts/*.jsonl"))):
     name = os.path.basename(path)[:-6]
     sent, got = [], []
     for line in open(path, encoding="utf-8"):
         if line.startswith("<-- "): sent.append(line[4:].rstrip("\n"))
         elif line.startswith("--> "): got.append(line[4:].rstrip("\n"))
-    write("jsonrpc", name + "-client", "\n".join(sent) + "\n")
-    write("jsonrpc", name + "-server", "\n".join(got) + "\n")
+    # One message per seed (short inputs fuzz fastest); a few short sessions for the framing.
     for i, line in enumerate(sent):
-        write("jsonrpc", f"{name}-{i}", line)
+        write("jsonrpc", f"{name}-client-{i}", line)
+    for i, line in enumerate(got[:20]):
+        if len(line) < 4000:
+            write("jsonrpc", f"{name}-server-{i}", line)
+    write("jsonrpc", name + "-session", "\r\n".join(sent[:4]) + "\n \n")
 
 # hook_output: first byte = exit code / async mode, then stdout (\0 then stderr).
 outputs = set()
