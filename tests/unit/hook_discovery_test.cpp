@@ -193,3 +193,21 @@ TEST_CASE("key paths split on dots outside quotes", "[config-edit]") {
   CHECK_THROWS_AS(appserver::split_key_path("a..b"), appserver::ConfigWriteError);
   CHECK_THROWS_AS(appserver::split_key_path("a.\"b"), appserver::ConfigWriteError);
 }
+
+TEST_CASE("over-deep hooks.json and config.toml are warnings naming the file, not crashes", "[discovery][depth]") {
+  Layout layout;
+  const std::size_t depth = 100000;
+  layout.write("home/hooks.json", R"({"hooks":{"Stop":)" + std::string(depth, '[') + std::string(depth, ']') + "}}");
+  layout.write("home/config.toml", "x = " + std::string(300, '[') + std::string(300, ']') + "\n");
+  HookSet set = discover(layout.roots());
+  CHECK(set.handlers.empty());
+  std::vector<std::string> expected = {
+      "failed to parse hooks config " + layout.path("home/hooks.json") + ": nesting deeper than 128 levels"};
+  std::vector<std::string> json_warnings, toml_warnings;
+  for (const auto& w : set.warnings) (w.find("hooks.json") != std::string::npos ? json_warnings : toml_warnings).push_back(w);
+  CHECK(json_warnings == expected);
+  CHECK(toml_warnings.empty());
+  REQUIRE(set.errors.size() == 1);  // a config.toml that does not parse is a config error
+  CHECK(set.errors[0].message.find("failed to parse " + layout.path("home/config.toml")) == 0);
+  CHECK(set.errors[0].message.find("exceeded maximum nested value depth of 256") != std::string::npos);
+}
