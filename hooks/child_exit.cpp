@@ -37,10 +37,9 @@ int open_pidfd(pid_t pid) {
 
 class ChildWatch : public std::enable_shared_from_this<ChildWatch> {
  public:
-  ChildWatch(asio::any_io_executor ex, pid_t pid, std::function<void(int)> on_exit)
+  ChildWatch(asio::any_io_executor ex, pid_t pid, int readiness_fd, std::function<void(int)> on_exit)
       : pid_(pid), on_exit_(std::move(on_exit)), timer_(ex) {
-    const int fd = open_pidfd(pid);
-    if (fd >= 0) pidfd_.emplace(ex, fd);
+    if (readiness_fd >= 0) pidfd_.emplace(ex, readiness_fd);
   }
 
   void start() {
@@ -113,7 +112,12 @@ class ChildWatch : public std::enable_shared_from_this<ChildWatch> {
 }  // namespace
 
 void watch_child_exit(asio::any_io_executor executor, pid_t pid, std::function<void(int)> on_exit) {
-  auto watch = std::make_shared<ChildWatch>(std::move(executor), pid, std::move(on_exit));
+  watch_child_exit_on(std::move(executor), pid, open_pidfd(pid), std::move(on_exit));
+}
+
+void watch_child_exit_on(asio::any_io_executor executor, pid_t pid, int readiness_fd,
+                         std::function<void(int)> on_exit) {
+  auto watch = std::make_shared<ChildWatch>(std::move(executor), pid, readiness_fd, std::move(on_exit));
   watch->start();
 }
 

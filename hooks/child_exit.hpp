@@ -31,4 +31,10 @@ namespace appserver::hooks {
 /// Status -1 means the child could not be waited for (ECHILD: someone else reaped it).
 void watch_child_exit(boost::asio::any_io_executor executor, pid_t pid, std::function<void(int)> on_exit);
 
+/// The same, waiting on `readiness_fd` (owned from here on) instead of a new pidfd. For tests:
+/// an always-readable descriptor (an eventfd with a count) is a pidfd that keeps reporting
+/// readiness while the child runs — the case Boost.Process turns into a blocking waitpid.
+void watch_child_exit_on(boost::asio::any_io_executor executor, pid_t pid, int readiness_fd,
+                         std::function<void(int)> on_exit);
+
 }  // namespace appserver::hooks

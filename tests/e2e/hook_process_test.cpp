@@ -1,6 +1,7 @@
 // End-to-end: hook processes as users really write them (Python, bash, node; slow; leaving
 // background jobs) never freeze the daemon, never hold its descriptors, never outlive their run.
 #include "daemon_process.hpp"
+#include "mock_model.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -107,6 +108,55 @@ TEST_CASE("while Python, bash and node hooks run for seconds, a second client is
     CHECK(seen == std::vector<std::string>{"userPromptSubmit", "preToolUse", "postToolUse", "stop"});
   }
   REQUIRE(latencies_ms.size() >= 20);  // ~7 s of turns, a probe every ~50 ms
+  const double worst = *std::max_element(latencies_ms.begin(), latencies_ms.end());
+  INFO("probes: " << latencies_ms.size() << ", worst " << worst << " ms");
+  CHECK(worst < 1000.0);
+  CHECK(daemon.close() == 0);
+}
+
+TEST_CASE("three short sessions with a Responses API model and Python hooks keep a second client answered within 1 s", "[e2e][ws][liveness][model]") {
+  TempHome home;
+  Json replies = Json::array();
+  for (int i = 0; i < 9; ++i) {
+    replies.push_back({{"tool_call", {{"call_id", "call_" + std::to_string(i)}, {"name", "exec_command"},
+                                      {"arguments", R"({"cmd":"echo from-model"})"}}}});
+    replies.push_back({{"text", "done " + std::to_string(i)}, {"chunks", 5}});
+  }
+  MockModel model(home, replies);
+  model.write_config(home);  // first: trusting the hooks adds their state to this config.toml
+  home.write_hooks(hooks_json({{"UserPromptSubmit", slow("python3", "slow_context.py", 0.2)},
+                               {"PreToolUse", slow("python3", "slow_context.py", 0.2)},
+                               {"PostToolUse", slow("python3", "slow_context.py", 0.2)},
+                               {"Stop", slow("python3", "slow_context.py", 0.2)}}));
+  Daemon daemon(home, {"--listen", "stdio://", "--listen", "ws://127.0.0.1:0"});
+  daemon.initialize();
+  WsClient probe(daemon.ws_url());
+  probe.initialize("probe");
+  std::atomic<bool> stop{false};
+  std::vector<double> latencies_ms;
+  std::thread prober([&] {
+    while (!stop) {
+      const auto t0 = std::chrono::steady_clock::now();
+      if (probe.request("thread/loaded/list", Json::object()).contains("result"))
+        latencies_ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+      std::this_thread::sleep_for(50ms);
+    }
+  });
+  int completed = 0, hook_runs = 0;
+  for (int session = 0; session < 3; ++session) {
+    const std::string thread = start_thread(daemon, home);
+    for (int turn = 0; turn < 3; ++turn) {
+      Json done = find(run_turn(daemon, thread, "session " + std::to_string(session)), "turn/completed")["turn"];
+      completed += done["status"] == "completed";
+      for (const auto& run : done["hookRuns"]) hook_runs += run["status"] == "completed";
+    }
+  }
+  stop = true;
+  prober.join();
+  CHECK(completed == 9);
+  CHECK(hook_runs == 9 * 4);
+  CHECK(model.requests().size() == 18);
+  REQUIRE(!latencies_ms.empty());
   const double worst = *std::max_element(latencies_ms.begin(), latencies_ms.end());
   INFO("probes: " << latencies_ms.size() << ", worst " << worst << " ms");
   CHECK(worst < 1000.0);

@@ -11,6 +11,7 @@
 #include <optional>
 #include <vector>
 #include <spawn.h>
+#include <sys/eventfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -49,6 +50,32 @@ TEST_CASE("waiting for a child never stops the io thread: timers keep firing unt
   CHECK(WIFEXITED(*status));
   CHECK(WEXITSTATUS(*status) == 7);
   CHECK(ticks >= 10);  // ~25 expected; a blocking wait would give 0
+}
+
+TEST_CASE("readiness while the child still runs (boostorg/process#564) re-arms instead of blocking, then polls", "[child_exit]") {
+  boost::asio::io_context io;
+  const pid_t pid = spawn_sh("sleep 0.5; exit 4");
+  const int always_ready = ::eventfd(1, EFD_CLOEXEC | EFD_NONBLOCK);  // readable, never drained
+  REQUIRE(always_ready >= 0);
+  std::optional<int> status;
+  watch_child_exit_on(io.get_executor(), pid, always_ready, [&](int s) { status = s; });
+  int ticks = 0;
+  boost::asio::steady_timer tick(io);
+  std::function<void()> arm = [&] {
+    tick.expires_after(20ms);
+    tick.async_wait([&](boost::system::error_code) {
+      if (status) return;
+      ++ticks;
+      arm();
+    });
+  };
+  arm();
+  const auto t0 = std::chrono::steady_clock::now();
+  io.run();
+  REQUIRE(status);
+  CHECK(WEXITSTATUS(*status) == 4);  // reported once it really exited, not at the first wake-up
+  CHECK(std::chrono::steady_clock::now() - t0 >= 450ms);
+  CHECK(ticks >= 10);  // the io thread ran other work all along
 }
 
 TEST_CASE("a child killed by a signal is reported as signalled, and the handler runs on the executor", "[child_exit]") {
