@@ -213,9 +213,7 @@ class Session final : public Connection, public SessionBase {
     if (closing_) return;
     spdlog::warn("{}: closing: {}", describe(), reason);
     closing_ = true;
-    release_pending();
-    message_.consume(message_.size());
-    message_.shrink_to_fit();
+    release_pending();  // (the buffer itself goes with the session: a read may be writing into it)
     close_timer_.expires_after(std::chrono::seconds(2));
     close_timer_.async_wait([self = shared()](beast::error_code ec) {
       if (!ec) self->finish_close();
