@@ -88,7 +88,14 @@ class Session final : public Connection, public SessionBase {
   }
 
   void run() {
-    asio::dispatch(ws_.get_executor(), [self = shared()] { self->read_http(); });
+    asio::dispatch(ws_.get_executor(), [self = shared()] {
+      if (!self->over_limit_) return self->read_http();
+      // Over the limit: answer at once, without waiting for (or buffering) a request, so
+      // refused connections cost nothing while they last.
+      spdlog::warn("{}: refused: {} connections already open", self->describe(), self->options_.max_connections);
+      self->respond(http::status::service_unavailable,
+                    "too many connections (limit " + std::to_string(self->options_.max_connections) + ")\n");
+    });
   }
 
   void send(std::shared_ptr<const std::string> message) override {
@@ -145,11 +152,6 @@ class Session final : public Connection, public SessionBase {
       return finish_close();
     }
     request_ = parser_->release();
-    if (over_limit_) {
-      spdlog::warn("{}: refused: {} connections already open", describe(), options_.max_connections);
-      return respond(http::status::service_unavailable,
-                     "too many connections (limit " + std::to_string(options_.max_connections) + ")\n");
-    }
     if (request_.find(http::field::origin) != request_.end())
       return respond(http::status::forbidden, "requests with an Origin header are not allowed\n");
     if (!websocket::is_upgrade(request_)) {
@@ -391,8 +393,13 @@ class Listener final : public WebSocketListener,
     acceptor_.async_accept(asio::make_strand(io_), [self = this->shared_from_this()](
                                                        beast::error_code ec, typename Protocol::socket socket) {
       if (ec) {
-        if (ec != asio::error::operation_aborted) spdlog::warn("accept failed: {}", ec.message());
-        if (!self->stopped_) self->accept();
+        if (ec == asio::error::operation_aborted || self->stopped_) return;
+        // EMFILE/ENFILE and the like persist: retry after a pause instead of spinning.
+        spdlog::warn("accept failed: {}; retrying in 100 ms", ec.message());
+        self->retry_.expires_after(std::chrono::milliseconds(100));
+        self->retry_.async_wait([self](beast::error_code e) {
+          if (!e && !self->stopped_) self->accept();
+        });
         return;
       }
       set_cloexec(socket.native_handle());
@@ -422,6 +429,7 @@ class Listener final : public WebSocketListener,
   void stop(std::function<void()> done) override {
     asio::post(io_, [self = this->shared_from_this(), done = std::move(done)]() mutable {
       self->stopped_ = true;
+      self->retry_.cancel();
       beast::error_code ignored;
       self->acceptor_.close(ignored);
       std::vector<std::shared_ptr<Session<Protocol>>> sessions;
@@ -445,6 +453,7 @@ class Listener final : public WebSocketListener,
  private:
   asio::io_context& io_;
   typename Protocol::acceptor acceptor_;
+  asio::steady_timer retry_{io_};
   Dispatcher& dispatcher_;
   WebSocketOptions options_;
   std::function<std::uint64_t()> next_id_;
