@@ -78,9 +78,14 @@ IncomingMessage parse_message(std::string_view text) {
 
   if (has_id) {
     if (auto error = message.find("error"); error != message.end() && error->is_object()) {
+      // A client's error is read leniently: a code or message of the wrong type is left out,
+      // never thrown on (json::value() throws type_error, which took the daemon down).
       RpcError rpc_error;
-      rpc_error.code = static_cast<ErrorCode>(error->value("code", -32603));
-      rpc_error.message = error->value("message", "");
+      rpc_error.code = ErrorCode::InternalError;
+      if (auto code = error->find("code"); code != error->end() && code->is_number_integer())
+        rpc_error.code = static_cast<ErrorCode>(code->get<std::int64_t>());
+      if (auto text = error->find("message"); text != error->end() && text->is_string())
+        rpc_error.message = text->get<std::string>();
       return IncomingResponse{id, nullptr, rpc_error};
     }
     if (auto result = message.find("result"); result != message.end())

@@ -41,6 +41,17 @@ void Dispatcher::reject(const ConnectionPtr& connection, const protocol::RpcErro
 }
 
 void Dispatcher::on_message(const ConnectionPtr& connection, std::string_view text) {
+  // Nothing one message does may escape into the transport's read handler: an exception there
+  // ends io_context::run() and with it the daemon for every client.
+  try {
+    dispatch_message(connection, text);
+  } catch (const std::exception& e) {
+    spdlog::error("{}: message could not be handled: {}", connection->describe(), e.what());
+    ctx_.outgoing.reply_error(connection, nullptr, protocol::internal_error(e.what()));
+  }
+}
+
+void Dispatcher::dispatch_message(const ConnectionPtr& connection, std::string_view text) {
   auto message = protocol::parse_message(text);
 
   if (auto* rejected = std::get_if<protocol::Rejected>(&message)) {

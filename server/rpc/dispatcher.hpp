@@ -18,13 +18,16 @@ class Dispatcher {
   Dispatcher(ServerContext& ctx, Handlers& handlers);
 
   /// Handles one message (a stdio line / a WebSocket text frame). Call on the connection's
-  /// strand, one message at a time per connection.
+  /// strand, one message at a time per connection. Never throws: anything that escapes the
+  /// handling is logged and answered InternalError (id null).
   void on_message(const ConnectionPtr& connection, std::string_view text);
 
   /// Answers a message that the transport had to reject (e.g. too large) with `error`.
   void reject(const ConnectionPtr& connection, const protocol::RpcError& error);
 
  private:
+  void dispatch_message(const ConnectionPtr& connection, std::string_view text);
+
   using RequestHandler = std::function<void(const ConnectionPtr&, protocol::IncomingRequest&)>;
   using NotificationHandler = std::function<void(const ConnectionPtr&, const protocol::Json&)>;
 

@@ -122,6 +122,7 @@ std::vector<Case> cases() {
        }(), Json{{"id", 27}, {"result", kEmptyList}}},
       {"unsolicited result", R"({"id":77,"result":{"ok":true}})", nullptr},
       {"unsolicited error", R"({"id":78,"error":{"code":1,"message":"x"}})", nullptr},
+      {"error response with a string code (found by fuzz_jsonrpc)", R"({"id":0,"error":{"code":"x","message":5}})", nullptr},
       {"unknown notification", R"({"method":"foo/bar","params":{}})", nullptr},
       {"notification with bad params", R"({"method":"initialized","params":"x"})",
        error_reply(null_id, -32600, "Invalid request: `params` must be an object")},

@@ -1,0 +1,32 @@
+// Inputs the fuzzers (tests/fuzz) found to crash, kept as unit tests: each must now be handled.
+#include "protocol/jsonrpc.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace appserver::protocol;
+
+TEST_CASE("fuzz_jsonrpc crash-fbea2740: an error response whose code is a string or message a number", "[fuzz]") {
+  // Found by fuzz_jsonrpc on 2026-12-01: json::value("code", -32603) threw type_error, which
+  // escaped the read handler and killed the daemon (`critical fatal: … type must be number`).
+  const char* found =
+      R"({"error":{"code":"messag params: params.input: expected at least one nted at least one non-empty text input"},"id":0})";
+  IncomingMessage message = parse_message(found);
+  auto* response = std::get_if<IncomingResponse>(&message);
+  REQUIRE(response);
+  CHECK(response->id == Json(0));
+  REQUIRE(response->error);
+  CHECK(response->error->code == ErrorCode::InternalError);
+  CHECK(response->error->message == "");
+
+  message = parse_message(R"({"id":"a","error":{"code":-32000.5,"message":5,"data":{}}})");
+  response = std::get_if<IncomingResponse>(&message);
+  REQUIRE(response);
+  CHECK(response->error->code == ErrorCode::InternalError);
+  CHECK(response->error->message == "");
+
+  message = parse_message(R"({"id":"b","error":{"code":-32001,"message":"busy"}})");
+  response = std::get_if<IncomingResponse>(&message);
+  REQUIRE(response);
+  CHECK(response->error->code == ErrorCode::ServerOverloaded);
+  CHECK(response->error->message == "busy");
+}
