@@ -125,7 +125,13 @@ class SseReader {
       pos = nl + 1;
     }
     const std::string_view data = data_lines > 1 ? std::string_view(joined) : single;
-    if (!data.empty() && data != "[DONE]") dispatch(protocol::parse_or_discard(data));
+    if (!data.empty() && data != "[DONE]") {
+      try {
+        dispatch(protocol::parse_or_discard(data));
+      } catch (const std::exception& e) {  // a member of the wrong type: the event is ignored
+        spdlog::warn("model stream: ignoring a malformed event: {}", e.what());
+      }
+    }
   }
 
   void dispatch(const Json& event) {

@@ -156,7 +156,7 @@ std::optional<LoadedThread> replay_thread_file(std::string_view content, const s
       auto params = record.find("params");
       loaded.history.apply(record["method"].get_ref<const std::string&>(),
                            params == record.end() ? kNoParams : *params);
-    } catch (const protocol::DecodeError& e) {
+    } catch (const std::exception& e) {  // DecodeError, or a member of the wrong JSON type
       warn(std::string("skipping malformed record: ") + e.what());
     }
   }

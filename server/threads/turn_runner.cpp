@@ -83,13 +83,19 @@ std::shared_ptr<LiveThread::TurnState> LiveThread::begin_turn() {
 void LiveThread::spawn_turn(asio::awaitable<void> body) {
   asio::co_spawn(strand_, std::move(body), [self = shared_from_this()](std::exception_ptr e) {
     if (!e) return;
+    std::string what = "unknown exception";
     try {
       std::rethrow_exception(e);
     } catch (const std::exception& ex) {
-      spdlog::error("thread {}: turn failed with an internal error: {}", self->id_, ex.what());
+      what = ex.what();
+    } catch (...) {
+    }
+    spdlog::error("thread {}: turn failed with an internal error: {}", self->id_, what);
+    if (auto turn = self->active_turn_) {  // the client still hears that the turn ended
+      self->complete_turn(*turn, v2::TurnStatus::failed, v2::TurnError{"internal error: " + what, std::nullopt});
+      return;
     }
     self->turn_running_ = false;
-    self->active_turn_.reset();
     self->ctx_.on_thread_idle();
   });
 }

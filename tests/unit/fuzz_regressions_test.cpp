@@ -1,5 +1,6 @@
 // Inputs the fuzzers (tests/fuzz) found to crash, kept as unit tests: each must now be handled.
 #include "protocol/jsonrpc.hpp"
+#include "server/threads/thread_store.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -29,4 +30,16 @@ TEST_CASE("fuzz_jsonrpc crash-fbea2740: an error response whose code is a string
   REQUIRE(response);
   CHECK(response->error->code == ErrorCode::ServerOverloaded);
   CHECK(response->error->message == "busy");
+}
+
+TEST_CASE("a history line whose members have the wrong JSON type is skipped, the rest of the thread loads", "[fuzz]") {
+  const std::string file =
+      R"({"method":"thread/started","params":{"thread":{"id":"t","sessionId":"t","preview":"","ephemeral":false,"modelProvider":"m","model":"m","createdAt":1,"updatedAt":1,"status":{"type":"idle"},"path":null,"cwd":"/","cliVersion":"0","source":"appServer","gitInfo":null,"name":null,"turns":[]}}})"
+      "\n"
+      R"({"method":"$/functionCall","params":{"callId":5,"name":[],"arguments":{}}})"
+      "\n";
+  auto loaded = appserver::replay_thread_file(file, "t.jsonl");
+  REQUIRE(loaded);
+  REQUIRE(loaded->warnings.size() == 1);
+  CHECK(loaded->warnings[0].rfind("t.jsonl:2: skipping malformed record: ", 0) == 0);
 }
