@@ -27,6 +27,23 @@ pid_t spawn_sh(const char* command) {
   REQUIRE(::posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char**>(argv), environ) == 0);
   return pid;
 }
+
+/// Counts 20 ms timer ticks on `io` until `done` is set: proof that the io thread ran other
+/// work while a child was being waited for.
+struct Ticker {
+  Ticker(boost::asio::io_context& io, const std::optional<int>& done) : timer(io), done(done) { arm(); }
+  void arm() {
+    timer.expires_after(20ms);
+    timer.async_wait([this](boost::system::error_code) {
+      if (done) return;
+      ++ticks;
+      arm();
+    });
+  }
+  boost::asio::steady_timer timer;
+  const std::optional<int>& done;
+  int ticks = 0;
+};
 }  // namespace
 
 TEST_CASE("waiting for a child never stops the io thread: timers keep firing until it exits", "[child_exit]") {
@@ -34,22 +51,12 @@ TEST_CASE("waiting for a child never stops the io thread: timers keep firing unt
   const pid_t pid = spawn_sh("sleep 0.5; exit 7");
   std::optional<int> status;
   watch_child_exit(io.get_executor(), pid, [&](int s) { status = s; });
-  int ticks = 0;
-  boost::asio::steady_timer tick(io);
-  std::function<void()> arm = [&] {
-    tick.expires_after(20ms);
-    tick.async_wait([&](boost::system::error_code) {
-      if (status) return;
-      ++ticks;
-      arm();
-    });
-  };
-  arm();
+  Ticker ticker(io, status);
   io.run();
   REQUIRE(status);
   CHECK(WIFEXITED(*status));
   CHECK(WEXITSTATUS(*status) == 7);
-  CHECK(ticks >= 10);  // ~25 expected; a blocking wait would give 0
+  CHECK(ticker.ticks >= 10);  // ~25 expected; a blocking wait would give 0
 }
 
 TEST_CASE("readiness while the child still runs (boostorg/process#564) re-arms instead of blocking, then polls", "[child_exit]") {
@@ -59,23 +66,13 @@ TEST_CASE("readiness while the child still runs (boostorg/process#564) re-arms i
   REQUIRE(always_ready >= 0);
   std::optional<int> status;
   watch_child_exit_on(io.get_executor(), pid, always_ready, [&](int s) { status = s; });
-  int ticks = 0;
-  boost::asio::steady_timer tick(io);
-  std::function<void()> arm = [&] {
-    tick.expires_after(20ms);
-    tick.async_wait([&](boost::system::error_code) {
-      if (status) return;
-      ++ticks;
-      arm();
-    });
-  };
-  arm();
+  Ticker ticker(io, status);
   const auto t0 = std::chrono::steady_clock::now();
   io.run();
   REQUIRE(status);
   CHECK(WEXITSTATUS(*status) == 4);  // reported once it really exited, not at the first wake-up
   CHECK(std::chrono::steady_clock::now() - t0 >= 450ms);
-  CHECK(ticks >= 10);  // the io thread ran other work all along
+  CHECK(ticker.ticks >= 10);  // the io thread ran other work all along
 }
 
 TEST_CASE("a child killed by a signal is reported as signalled, and the handler runs on the executor", "[child_exit]") {
