@@ -19,45 +19,39 @@ NonBlockingStderrSink::NonBlockingStderrSink() {
   if (flags >= 0) ::fcntl(STDERR_FILENO, F_SETFL, flags | O_NONBLOCK);
 }
 
-bool NonBlockingStderrSink::write_some(const char* data, std::size_t size, std::size_t& written) {
+namespace {
+/// Writes as much of `data` as stderr takes now; returns the bytes written.
+std::size_t write_now(const char* data, std::size_t size) {
+  std::size_t written = 0;
   while (written < size) {
     const ssize_t n = ::write(STDERR_FILENO, data + written, size - written);
-    if (n > 0) {
-      written += static_cast<std::size_t>(n);
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    return false;  // EAGAIN (full), EPIPE (reader gone), anything else: drop
+    if (n > 0) written += static_cast<std::size_t>(n);
+    else if (!(n < 0 && errno == EINTR)) break;  // EAGAIN (full), EPIPE (reader gone), …: stop
   }
-  return true;
+  return written;
+}
+}  // namespace
+
+bool NonBlockingStderrSink::write_line(const char* data, std::size_t size) {
+  const std::size_t written = write_now(data, size);
+  if (written == size) return true;
+  if (written > 0) write_now("\n", 1);  // end the fragment so the next line starts clean
+  return false;
 }
 
 void NonBlockingStderrSink::sink_it_(const spdlog::details::log_msg& msg) {
-  spdlog::memory_buf_t formatted;
-  formatter_->format(msg, formatted);
   if (dropped_ > 0) {
     const std::string note = "app-server: " + std::to_string(dropped_) +
                              " log line(s) dropped: stderr was not being read\n";
-    std::size_t written = 0;
-    if (!write_some(note.data(), note.size(), written)) {
-      if (written > 0) {  // a partial note: end its line so the next one starts clean
-        std::size_t nl = 0;
-        write_some("\n", 1, nl);
-      }
+    if (!write_line(note.data(), note.size())) {
       ++dropped_;
-      ++dropped_total_;
       return;
     }
     dropped_ = 0;
   }
-  std::size_t written = 0;
-  if (write_some(formatted.data(), formatted.size(), written)) return;
-  if (written > 0) {
-    std::size_t nl = 0;
-    write_some("\n", 1, nl);
-  }
-  ++dropped_;
-  ++dropped_total_;
+  spdlog::memory_buf_t formatted;
+  formatter_->format(msg, formatted);
+  if (!write_line(formatted.data(), formatted.size())) ++dropped_;
 }
 
 }  // namespace appserver

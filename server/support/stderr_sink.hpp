@@ -20,19 +20,17 @@ class NonBlockingStderrSink final : public spdlog::sinks::base_sink<std::mutex> 
  public:
   /// Sets O_NONBLOCK on fd 2 (a pipe or socket: the write end is ours alone to use).
   NonBlockingStderrSink();
-  /// Lines dropped so far because stderr was full.
-  std::size_t dropped() const { return dropped_total_; }
 
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override;
   void flush_() override {}
 
  private:
-  /// Writes all of `data` or nothing more of it; false when stderr is full (EAGAIN).
-  bool write_some(const char* data, std::size_t size, std::size_t& written);
+  /// Writes one line (with its newline) as far as stderr takes it; false when it did not all
+  /// fit, in which case a part already written is ended with a newline (if that fits).
+  bool write_line(const char* data, std::size_t size);
 
-  std::size_t dropped_ = 0;        // since the last line that got through
-  std::size_t dropped_total_ = 0;
+  std::size_t dropped_ = 0;  // lines dropped since the last one that got through
 };
 
 /// True if fd 2 is a pipe or a socket (where a reader that stops reading blocks the writer).

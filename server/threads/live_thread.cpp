@@ -137,11 +137,7 @@ void LiveThread::on_storage_failure(const std::string& error) {
     // Stop the turn as an interrupt does; it then ends `failed` with this error.
     spdlog::error("thread {}: turn {} stops: {}", id_, turn.turn.id, error);
     turn.storage_error = error;
-    turn.interrupted = true;
-    *turn.agent_cancelled = true;
-    if (turn.running_command) turn.running_command->cancel();
-    if (turn.resolve_approval) turn.resolve_approval("cancel");
-    cancel_running_hooks();
+    stop_active_turn();
     return;
   }
   if (first) emit(v2::WarningNotification{id_, error + "; this thread's history is not being stored"});

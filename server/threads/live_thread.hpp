@@ -104,6 +104,9 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   bool persist(std::string_view method, std::string_view params_text);
   bool persist(std::string_view method, const protocol::Json& params);
   void on_storage_failure(const std::string& error);
+  /// Stops the active turn as an interrupt does (model stream, command, approval, hooks); the
+  /// turn coroutine then ends it. Call only with a turn active.
+  void stop_active_turn();
   /// The file path clients and hooks see ("" for an ephemeral thread).
   std::string file_path() const;
 

@@ -117,11 +117,16 @@ void LiveThread::interrupt(const std::string& turn_id, Reply<v2::TurnInterruptRe
     return;
   }
   spdlog::info("thread {}: interrupting turn {}", id_, turn_id);
-  active_turn_->interrupted = true;
   active_turn_->interrupt_reply = reply;
-  *active_turn_->agent_cancelled = true;
-  if (active_turn_->running_command) active_turn_->running_command->cancel();
-  if (active_turn_->resolve_approval) active_turn_->resolve_approval("cancel");
+  stop_active_turn();
+}
+
+void LiveThread::stop_active_turn() {
+  TurnState& turn = *active_turn_;
+  turn.interrupted = true;
+  *turn.agent_cancelled = true;
+  if (turn.running_command) turn.running_command->cancel();
+  if (turn.resolve_approval) turn.resolve_approval("cancel");
   cancel_running_hooks();
 }
 
