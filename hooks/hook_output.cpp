@@ -3,6 +3,7 @@
 
 #include "hooks/hook_events.hpp"
 #include "hooks/hook_output_rules.hpp"
+#include "hooks/output_lint.hpp"
 #include "protocol/json_parse.hpp"
 
 #include <nlohmann/json.hpp>
@@ -36,6 +37,12 @@ HookRunOutcome failed_with_warning(std::string text, const std::optional<std::st
   HookRunOutcome f = failed(std::move(text));
   if (system_message) f.entries.insert(f.entries.begin(), {HookOutputEntryKind::warning, *system_message});
   return f;
+}
+
+/// `hookSpecificOutput` when it is an object, else an empty object (absent and null alike).
+Json specific_of(const Json& out) {
+  auto it = out.find("hookSpecificOutput");
+  return it != out.end() && it->is_object() ? *it : Json::object();
 }
 
 HookRunOutcome interpret_json(HookEventName event, const Json& out) {
@@ -106,7 +113,7 @@ HookRunOutcome interpret_json(HookEventName event, const Json& out) {
       if (out.contains("stopReason") && !out["stopReason"].is_null())
         return fail_with("PreToolUse hook returned unsupported stopReason");
       if (out.value("suppressOutput", false)) return fail_with("PreToolUse hook returned unsupported suppressOutput");
-      const Json specific = out.value("hookSpecificOutput", Json::object());
+      const Json specific = specific_of(out);
       const auto decision = string_field(specific, "permissionDecision");
       const auto decision_reason = trim_copy(string_field(specific, "permissionDecisionReason").value_or(""));
       const bool has_reason_field = specific.contains("permissionDecisionReason") && !specific["permissionDecisionReason"].is_null();
@@ -155,7 +162,7 @@ HookRunOutcome interpret_json(HookEventName event, const Json& out) {
       if (out.contains("stopReason") && !out["stopReason"].is_null())
         return fail_with("PermissionRequest hook returned unsupported stopReason");
       if (out.value("suppressOutput", false)) return fail_with("PermissionRequest hook returned unsupported suppressOutput");
-      const Json specific = out.value("hookSpecificOutput", Json::object());
+      const Json specific = specific_of(out);
       const Json decision = specific.value("decision", Json());
       add_common(false);
       if (decision.is_object()) {
@@ -181,7 +188,7 @@ HookRunOutcome interpret_json(HookEventName event, const Json& out) {
       return outcome;
     }
     case HookEventName::postToolUse: {
-      const Json specific = out.value("hookSpecificOutput", Json::object());
+      const Json specific = specific_of(out);
       if (stop) {  // checked first: the output is replaced, the turn goes on
         add_common(false);
         outcome.status = HookRunStatus::stopped;
@@ -192,7 +199,7 @@ HookRunOutcome interpret_json(HookEventName event, const Json& out) {
         return outcome;
       }
       if (out.value("suppressOutput", false)) return fail_with("PostToolUse hook returned unsupported suppressOutput");
-      if (specific.contains("updatedMCPToolOutput"))
+      if (specific.contains("updatedMCPToolOutput") && !specific["updatedMCPToolOutput"].is_null())
         return fail_with("PostToolUse hook returned unsupported updatedMCPToolOutput");
       if (block && reason.empty()) return fail_with("PostToolUse hook returned decision:block without a non-empty reason");
       if (!block && out.contains("reason") && !out["reason"].is_null())
@@ -320,6 +327,10 @@ HookRunOutcome interpret_sync(HookEventName event, const CommandResult& result, 
 HookRunOutcome interpret_command_result(HookEventName event, const CommandResult& result,
                                         std::int64_t timeout_sec, bool async) {
   HookRunOutcome outcome = interpret_sync(event, result, timeout_sec, async);
+  // Our addition (docs/hooks.md "Debugging your hooks"): what the output got wrong, after the
+  // reference's own entries so that theirs keep their places.
+  for (auto& warning : lint_hook_output(event, result, async))
+    outcome.entries.push_back({HookOutputEntryKind::warning, std::move(warning.message)});
   if (!async) return outcome;
   // An async run's summary keeps context first, then error, then warning (hooks-spec.md §3.7).
   std::vector<HookOutputEntry> kept;

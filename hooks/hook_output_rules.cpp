@@ -101,8 +101,11 @@ bool valid_shape(HookEventName event, const Json& out, const EventWords& words) 
     const auto& d = it->get_ref<const std::string&>();
     if (d != "block" && !(event == HookEventName::preToolUse && d == "approve")) return false;
   }
+  // An event without hookSpecificOutput does not know the key at all, null or not (serde's
+  // deny_unknown_fields; schema/hooks/*.command.output has no such property).
+  if (words.specific.empty() && out.contains("hookSpecificOutput")) return false;
   if (auto it = out.find("hookSpecificOutput"); it != out.end() && !it->is_null()) {
-    if (words.specific.empty() || !it->is_object()) return false;
+    if (!it->is_object()) return false;
     auto name = it->find("hookEventName");
     if (name == it->end() || !name->is_string() ||
         !event_from_config_key(name->get<std::string>()))
@@ -121,8 +124,8 @@ bool valid_shape(HookEventName event, const Json& out, const EventWords& words) 
             if (v != "allow" && v != "deny") return false;
           } else if (k == "message") {
             if (!v.is_string() && !v.is_null()) return false;
-          } else if (k == "interrupt") {
-            if (!v.is_boolean() && !v.is_null()) return false;
+          } else if (k == "interrupt") {  // a bool with a default: null is invalid (serde)
+            if (!v.is_boolean()) return false;
           } else if (k != "updatedInput" && k != "updatedPermissions") {
             return false;
           }

@@ -34,7 +34,8 @@ std::string pointer_of(const std::vector<std::string>& context) {
     std::string p = part;
     if (p.size() >= 2 && p.front() == '[' && p.back() == ']') p = p.substr(1, p.size() - 2);
     if (p.size() >= 2 && p.front() == '"' && p.back() == '"') p = p.substr(1, p.size() - 2);
-    out += "/" + p;
+    out += "/";
+    for (char c : p) out += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);  // RFC 6901
   }
   return out.empty() ? "/" : out;
 }
@@ -87,6 +88,21 @@ std::optional<SchemaFailure> CompiledSchema::validate(const Json& instance) cons
     }
   }
   return failure;
+}
+
+std::vector<SchemaFailure> CompiledSchema::failures(const Json& instance) const {
+  const valijson::adapters::NlohmannJsonAdapter adapter(instance);
+  valijson::Validator validator;
+  valijson::ValidationResults results;
+  try {
+    if (validator.validate(*schema_, adapter, &results)) return {};
+  } catch (const std::exception& e) {
+    return {SchemaFailure{"/", std::string("validator error: ") + e.what(), 1}};
+  }
+  std::vector<SchemaFailure> out;
+  valijson::ValidationResults::Error error;
+  while (results.popError(error)) out.push_back({pointer_of(error.context), error.description, 1});
+  return out;
 }
 
 SchemaValidator::SchemaValidator() {

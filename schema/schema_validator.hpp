@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace valijson {
 class Schema;
@@ -38,6 +39,10 @@ class CompiledSchema {
   ~CompiledSchema();
   CompiledSchema(CompiledSchema&&) noexcept;
   std::optional<SchemaFailure> validate(const Json& instance) const;
+  /// Every error valijson reports for `instance`, in its order (enclosing values' "a child
+  /// failed" errors included; error_count is 1 each). Empty when valid. For tools that explain
+  /// a failure to a person (hook output warnings); slower than validate().
+  std::vector<SchemaFailure> failures(const Json& instance) const;
 
  private:
   Json document_;  // valijson keeps references into the parsed document

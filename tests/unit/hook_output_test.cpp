@@ -1,4 +1,5 @@
 #include "hooks/hook_output.hpp"
+#include "hooks/output_lint.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -28,10 +29,13 @@ struct Expected {
   std::string reason;
 };
 
+/// `want.entries` are the reference's; our output warnings (output_lint_test.cpp) follow them.
 void check(HookEventName event, const CommandResult& result, const Expected& want) {
   auto got = interpret_command_result(event, result, 5);
   CHECK(got.status == want.status);
-  CHECK(got.entries == want.entries);
+  std::vector<HookOutputEntry> entries = want.entries;
+  for (const auto& warning : lint_hook_output(event, result, false)) entries.push_back({K::warning, warning.message});
+  CHECK(got.entries == entries);
   CHECK(got.contexts == want.contexts);
   CHECK(got.should_stop == want.stop);
   CHECK(got.should_block == want.block);
@@ -235,20 +239,45 @@ TEST_CASE("async handlers cannot block, stop or rewrite, and keep their context"
   auto a = run(HookEventName::preToolUse,
                exited(0, R"({"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"allow","additionalContext":"ctx"}})"));
   CHECK(a.status == S::completed);
-  CHECK(a.entries == std::vector<HookOutputEntry>{{K::context, "ctx"}});
+  CHECK(a.entries == std::vector<HookOutputEntry>{
+                         {K::context, "ctx"},
+                         {K::warning, "PreToolUse hook output: \"hookSpecificOutput.permissionDecision\" does nothing: "
+                                      "async hooks cannot block, stop or rewrite (remove \"async\": true for it to apply)"}});
   CHECK_FALSE(a.should_block);
   CHECK_FALSE(a.updated_input);
   // exit 2 is an ordinary failure.
   auto b = run(HookEventName::userPromptSubmit, exited(2, "", "no"));
   CHECK(b.status == S::failed);
   CHECK_FALSE(b.should_stop);
-  CHECK(b.entries == std::vector<HookOutputEntry>{{K::error, "hook exited with code 2"}});
+  CHECK(b.entries == std::vector<HookOutputEntry>{
+                         {K::error, "hook exited with code 2"},
+                         {K::warning, "UserPromptSubmit hook exited with code 2, an ordinary failure for async hooks: "
+                                      "they cannot block"}});
   // block without a reason: completed, context kept; entries are context, error, warning.
   auto c = run(HookEventName::userPromptSubmit,
                exited(0, R"({"decision":"block","systemMessage":"w","hookSpecificOutput":{"hookEventName":"UserPromptSubmit","additionalContext":"x"}})"));
   CHECK(c.status == S::completed);
-  CHECK(c.entries == std::vector<HookOutputEntry>{{K::context, "x"}, {K::warning, "w"}});
+  CHECK(c.entries == std::vector<HookOutputEntry>{
+                         {K::context, "x"},
+                         {K::warning, "w"},
+                         {K::warning, "UserPromptSubmit hook output: \"decision\" does nothing: async hooks cannot "
+                                      "block, stop or rewrite (remove \"async\": true for it to apply)"}});
   // Stop: plain text is ignored; JSON-looking garbage still fails.
   CHECK(run(HookEventName::stop, exited(0, "plain")).status == S::completed);
   CHECK(run(HookEventName::stop, exited(0, "{bad")).status == S::failed);
+}
+
+TEST_CASE("null where the reference's Option fields allow it is read as absent, and never throws", "[output]") {
+  // These threw nlohmann type errors out of the engine (and out of the io thread) before.
+  check(HookEventName::permissionRequest, exited(0, R"({"hookSpecificOutput":null})"), {S::completed});
+  check(HookEventName::postToolUse,
+        exited(0, R"({"hookSpecificOutput":{"hookEventName":"PostToolUse","updatedMCPToolOutput":null}})"),
+        {S::completed});
+  // A bool with a default is not an Option: null is invalid, as for the reference's serde.
+  check(HookEventName::permissionRequest,
+        exited(0, R"({"hookSpecificOutput":{"hookEventName":"PermissionRequest","decision":{"behavior":"deny","interrupt":null}}})"),
+        {S::failed, {{K::error, "hook returned invalid permission-request JSON output"}}});
+  // An event without hookSpecificOutput does not know the key, even with null.
+  check(HookEventName::stop, exited(0, R"({"hookSpecificOutput":null})"),
+        {S::failed, {{K::error, "hook returned invalid stop hook JSON output"}}});
 }
