@@ -191,7 +191,7 @@ HookSet discover(const DiscoveryRoots& roots) {
                              " is not trusted (run `app-server hooks trust --project`, or set [projects.\"" +
                              root.string() + "\"] trust_level = \"trusted\" in " +
                              (roots.home / "config.toml").string() + ")");
-      continue;
+      if (!roots.read_untrusted_projects) continue;
     }
     load_layer(codex / "hooks.json", project, HookSource::project, false, order, out);
   }

@@ -24,6 +24,9 @@ struct DiscoveryRoots {
   std::filesystem::path system_dir = "/etc/app-server";  // managed layer
   std::filesystem::path home;                            // user layer (config.toml, hooks.json)
   std::filesystem::path cwd;                             // project layers
+  /// Read the project layers even when the project is not trusted (their skip warning is
+  /// still given). For `hooks test --all-layers`, which lists them without running them.
+  bool read_untrusted_projects = false;
 };
 
 /// Discovers every layer's hooks for `roots.cwd` and applies the user's hook state.

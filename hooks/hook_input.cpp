@@ -99,6 +99,33 @@ std::string post_tool_use_input(const HookInputContext& c, const std::string& to
 
 std::string interrupt_input(const HookInputContext& c) { return dump(base(c, "Interrupt")); }
 
+std::string subagent_start_input(const HookInputContext& c, const std::string& agent_id,
+                                 const std::string& agent_type) {
+  Ordered j = base(c, "SubagentStart");
+  j["agent_id"] = agent_id;
+  j["agent_type"] = agent_type;
+  return dump(j);
+}
+
+std::string subagent_stop_input(const HookInputContext& c, const std::string& agent_transcript_path,
+                                bool stop_hook_active, const std::string& agent_id, const std::string& agent_type,
+                                const std::optional<std::string>& last_assistant_message) {
+  Ordered j;
+  j["session_id"] = c.session_id;
+  j["turn_id"] = c.turn_id;
+  j["transcript_path"] = transcript_path(c);
+  j["agent_transcript_path"] = agent_transcript_path.empty() ? Ordered(nullptr) : Ordered(agent_transcript_path);
+  j["cwd"] = c.cwd;
+  j["hook_event_name"] = "SubagentStop";
+  j["model"] = c.model;
+  j["permission_mode"] = c.permission_mode;
+  j["stop_hook_active"] = stop_hook_active;
+  j["agent_id"] = agent_id;
+  j["agent_type"] = agent_type;
+  j["last_assistant_message"] = last_assistant_message ? Ordered(*last_assistant_message) : Ordered(nullptr);
+  return dump(j);
+}
+
 std::string pre_model_request_input(const HookInputContext& c, const nlohmann::json& input,
                                     const nlohmann::json& tools, bool parallel_tool_calls) {
   Ordered j = base(c, "PreModelRequest");

@@ -53,5 +53,14 @@ std::string post_model_request_input(const HookInputContext& c, const std::strin
                                      const std::optional<std::string>& last_assistant_message);
 /// Interrupt: the turn was interrupted by the client.
 std::string interrupt_input(const HookInputContext& c);
+/// SubagentStart: base fields, then `agent_id` (the child thread id) and `agent_type` (its
+/// role, or "default"). `c` is the child's context.
+std::string subagent_start_input(const HookInputContext& c, const std::string& agent_id,
+                                 const std::string& agent_type);
+/// SubagentStop: as Stop, with `transcript_path` the parent's file and `agent_transcript_path`
+/// the child's ("" is sent as null), then `agent_id`, `agent_type`, `last_assistant_message`.
+std::string subagent_stop_input(const HookInputContext& c, const std::string& agent_transcript_path,
+                                bool stop_hook_active, const std::string& agent_id, const std::string& agent_type,
+                                const std::optional<std::string>& last_assistant_message);
 
 }  // namespace appserver::hooks

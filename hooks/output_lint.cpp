@@ -301,7 +301,7 @@ class Linter {
     } else if (auto elsewhere = path.size() <= 1 ? closest(key, there) : std::nullopt) {
       text += "; did you mean " + json_quoted(*elsewhere) + " " + other_in + "?";
     } else if (const auto readers = events_reading(path, key); !readers.empty()) {
-      text += readers.size() <= 3 ? "; only " + join(readers, "/") + " hooks read it"
+      text += readers.size() <= 5 ? "; only " + join(readers, "/") + " hooks read it"
                                   : "; " + std::string(name_) + " hooks do not read it";
     }
     text += " (" + where(at) + " takes " + (here.empty() ? std::string("no fields") : join(here)) + ")";
@@ -390,6 +390,9 @@ std::string json_example(HookEventName event) {
                                  : std::vector<std::string>{};
   if (std::find(specific.begin(), specific.end(), "additionalContext") != specific.end())
     return "{\"hookSpecificOutput\": {\"hookEventName\": \"" + name + "\", \"additionalContext\": \"...\"}}";
+  const auto top = document ? property_names(schema_at(*document, {}).node) : std::vector<std::string>{};
+  if (std::find(top.begin(), top.end(), "decision") != top.end())
+    return "{\"decision\": \"block\", \"reason\": \"...\"}";
   return "{\"systemMessage\": \"...\"}";
 }
 

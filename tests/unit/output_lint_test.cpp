@@ -187,11 +187,15 @@ TEST_CASE("lint: text that is not a JSON object", "[lint]") {
                         false}});
   CHECK(lint(E::stop, "plain words") ==
         std::vector<W>{{"Stop hook output: plain text fails the run; print a JSON object or nothing (for example "
-                        "{\"systemMessage\": \"...\"})",
+                        "{\"decision\": \"block\", \"reason\": \"...\"})",
                         true}});
   CHECK(lint(E::sessionEnd, R"({"decision":"block"})") ==
         std::vector<W>{{"SessionEnd hook output: ignored (SessionEnd hooks cannot change anything)", false}});
   CHECK(lint(E::sessionEnd, "bye").empty());
+  CHECK(lint(E::interrupt, "stopped") ==
+        std::vector<W>{{"Interrupt hook output: plain text fails the run; print a JSON object or nothing (for example "
+                        "{\"systemMessage\": \"...\"})",
+                        true}});
 }
 
 TEST_CASE("lint: exit codes that make stdout or a block do nothing", "[lint]") {
