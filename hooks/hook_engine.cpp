@@ -196,6 +196,7 @@ class Batch final : public HookBatch, public std::enable_shared_from_this<Batch>
     out.summary.completedAt = completed_ms / 1000;
     out.summary.durationMs = clock_.fixed ? completed_ms - started_ms_ : result.duration.count();
     out.completion_order = completed_++;
+    out.command = std::move(result);
     running_[i].reset();
     if (--remaining_ == 0) finish();
   }

@@ -77,6 +77,7 @@ struct HookRunResult {
   HookRunSummary summary;
   HookRunOutcome outcome;
   std::size_t completion_order = 0;  // 0 = finished first
+  CommandResult command;             // what the process did (exit code, stdout, stderr), as read
 };
 
 /// The aggregate of one event's runs, in configured order (hooks-spec.md §4.6).

@@ -4,7 +4,9 @@
 #include "protocol/describe_json.hpp"
 #include "server/config/config_edit.hpp"
 #include "server/config/hook_trust.hpp"
+#include "server/hook_test/hook_test_command.hpp"
 #include "server/options.hpp"
+#include "server/subcommand_help.hpp"
 
 #include <iostream>
 #include <stdexcept>
@@ -22,7 +24,7 @@ struct HooksArgs {
 
 HooksArgs parse(const std::vector<std::string>& args) {
   if (args.empty() || (args[0] != "list" && args[0] != "trust"))
-    throw std::invalid_argument("usage: app-server hooks list|trust … (see --help)");
+    throw std::invalid_argument("usage: app-server hooks list|trust|test … (see app-server hooks --help)");
   HooksArgs out;
   out.action = args[0];
   std::filesystem::path home, cwd;
@@ -85,6 +87,13 @@ int trust(const HooksArgs& a) {
 }  // namespace
 
 int run_hooks_command(const std::vector<std::string>& args) {
+  const std::string action = args.empty() ? "" : args[0];
+  if (asks_for_help(args)) {
+    std::cout << (action == "list" ? hooks_list_help() : action == "trust" ? hooks_trust_help()
+                  : action == "test" ? hooks_test_help() : hooks_help());
+    return 0;
+  }
+  if (action == "test") return hook_test::run_hooks_test({args.begin() + 1, args.end()});
   HooksArgs a;
   try {
     a = parse(args);

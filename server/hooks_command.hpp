@@ -1,5 +1,6 @@
-// `app-server hooks list|trust`: review and consent to hooks from a terminal, the same state
-// the Codex TUI's hook review writes with config/batchWrite.
+// `app-server hooks list|trust|test`: review and consent to hooks from a terminal (the same
+// state the Codex TUI's hook review writes with config/batchWrite), and dry-run them
+// (server/hook_test/).
 #pragma once
 
 #include <string>

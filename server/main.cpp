@@ -4,6 +4,7 @@
 #include "server/replay/replay_command.hpp"
 #include "server/schema_command.hpp"
 #include "server/server.hpp"
+#include "server/subcommand_help.hpp"
 #include "server/support/cloexec.hpp"
 #include "server/support/log.hpp"
 
@@ -20,6 +21,10 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args[0] == "generate-json-schema") {
+    if (appserver::asks_for_help(args)) {
+      std::cout << appserver::generate_json_schema_help();
+      return 0;
+    }
     try {
       return appserver::run_generate_json_schema({args.begin() + 1, args.end()});
     } catch (const std::exception& e) {
@@ -29,6 +34,10 @@ int main(int argc, char** argv) {
   }
   if (!args.empty() && args[0] == "hooks") return appserver::run_hooks_command({args.begin() + 1, args.end()});
   if (!args.empty() && args[0] == "replay") {
+    if (appserver::asks_for_help(args)) {
+      std::cout << appserver::replay_help();
+      return 0;
+    }
     try {
       return appserver::replay::run_replay_command({args.begin() + 1, args.end()},
                                                    std::filesystem::canonical("/proc/self/exe"));

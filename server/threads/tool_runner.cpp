@@ -6,6 +6,7 @@
 #include "server/threads/turn_state.hpp"
 
 #include "hooks/hook_input.hpp"
+#include "server/threads/tool_texts.hpp"
 
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -17,8 +18,6 @@ namespace asio = boost::asio;
 using hooks::HookEventName;
 
 namespace {
-/// The tool name hooks see for exec_command, as in Codex.
-constexpr const char* kShellToolName = "Bash";
 constexpr std::int64_t kDefaultCommandTimeoutMs = 60'000;
 constexpr std::size_t kMaxCommandOutputBytes = 1 << 20;
 
@@ -124,14 +123,13 @@ asio::awaitable<void> LiveThread::run_tool(TurnState& turn, const ToolCall& call
     for (const auto& c : result.contexts) record_developer_message(turn.turn.id, c);
     if (turn.interrupted) co_return;
     if (result.should_block) {
-      record_tool_output(turn, call.call_id,
-                         "Command blocked by PreToolUse hook: " + result.block_reason + ". Command: " + command);
+      record_tool_output(turn, call.call_id, blocked_command_output(result.block_reason, command));
       co_return;
     }
     if (result.updated_input) {
       auto rewritten = result.updated_input->find("command");
       if (rewritten == result.updated_input->end() || !rewritten->is_string()) {
-        record_tool_output(turn, call.call_id, "hook returned updatedInput without string field `command`");
+        record_tool_output(turn, call.call_id, kRewriteWithoutCommand);
         co_return;
       }
       spdlog::info("thread {}: PreToolUse rewrote `{}` to `{}`", id_, command, rewritten->get<std::string>());
@@ -165,9 +163,7 @@ asio::awaitable<void> LiveThread::run_tool(TurnState& turn, const ToolCall& call
     auto verdict = co_await run_event(turn, std::move(invocation));
     if (turn.interrupted) co_return;
     if (verdict.verdict == std::optional<std::string>("deny")) {
-      record_tool_output(turn, call.call_id,
-                         "exec_command failed: CreateProcess { message: \"Rejected(\\\"" + verdict.block_reason +
-                             "\\\")\" }");
+      record_tool_output(turn, call.call_id, denied_command_output(verdict.block_reason));
       co_return;
     }
     if (!verdict.verdict) {

@@ -17,6 +17,7 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <cstdio>
 #include <fstream>
 #include <regex>
 #include <thread>
@@ -95,6 +96,41 @@ int TempHome::hooks_command(const std::vector<std::string>& args) const {
   asio::io_context io;
   bp::process child(io, app_server_binary(), all, bp::process_stdio{nullptr, nullptr, {}});
   return child.wait();
+}
+
+CliOutput TempHome::hooks_output(const std::vector<std::string>& args, const std::string& stdin_text) const {
+  std::vector<std::string> all{"hooks"};
+  all.insert(all.end(), args.begin(), args.end());
+  for (const auto& a : {std::string("--home"), home.string(), std::string("--cwd"), workspace.string(),
+                        std::string("--system-config-dir"), (root / "system").string()})
+    all.push_back(a);
+  return run_cli(all, root, stdin_text);
+}
+
+CliOutput run_cli(const std::vector<std::string>& args, const std::filesystem::path& scratch,
+                  const std::string& stdin_text) {
+  const auto in_path = scratch / "cli.in", out_path = scratch / "cli.out", err_path = scratch / "cli.err";
+  std::ofstream(in_path, std::ios::binary) << stdin_text;
+  CliOutput result;
+  {
+    std::FILE* in = std::fopen(in_path.c_str(), "rb");
+    std::FILE* out = std::fopen(out_path.c_str(), "wb");
+    std::FILE* err = std::fopen(err_path.c_str(), "wb");
+    REQUIRE((in && out && err));
+    asio::io_context io;
+    bp::process child(io, app_server_binary(), args, bp::process_stdio{in, out, err});
+    result.status = child.wait();
+    std::fclose(in);
+    std::fclose(out);
+    std::fclose(err);
+  }
+  auto slurp = [](const std::filesystem::path& p) {
+    std::ifstream f(p, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  };
+  result.out = slurp(out_path);
+  result.err = slurp(err_path);
+  return result;
 }
 
 bool websocket_transport() {

@@ -25,11 +25,25 @@ struct TempHome {
   void write_hooks(const std::string& hooks_json, bool trust = true) const;
   /// Runs `app-server hooks <args…>` on this home and workspace; returns its exit status.
   int hooks_command(const std::vector<std::string>& args) const;
+  /// Runs `app-server hooks <args…>` on this home and workspace (as hooks_command) with
+  /// `stdin_text` on its stdin, and returns what it printed.
+  struct CliOutput hooks_output(const std::vector<std::string>& args, const std::string& stdin_text = "") const;
   std::filesystem::path root, home, workspace;
 };
 
 /// The daemon binary under test: $APP_SERVER_E2E_BINARY, else the one built with the tests.
 std::string app_server_binary();
+
+/// What a command printed: exit status, stdout, stderr.
+struct CliOutput {
+  int status = -1;
+  std::string out, err;
+};
+
+/// Runs `app-server <args…>` to completion with `stdin_text` on its stdin; files for the three
+/// streams are kept in `scratch` (a folder that exists).
+CliOutput run_cli(const std::vector<std::string>& args, const std::filesystem::path& scratch,
+                  const std::string& stdin_text = "");
 
 /// The absolute path of a hook fixture script in tests/transcripts/hooks/.
 std::string fixture(const std::string& name);
