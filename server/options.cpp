@@ -20,6 +20,10 @@ Usage: app-server [options]
        app-server hooks trust (--all | KEY...) [--project] [--home DIR] [--cwd DIR]
                          trust hooks (writes [hooks.state."KEY"] trusted_hash to
                          <home>/config.toml); --project also trusts the cwd's project
+       app-server hooks test EVENT [--cwd DIR] [--payload FILE|-] [--json] …
+                         run one event's hooks on a sample payload, show how each run
+                         was understood and its effect on the turn
+       app-server COMMAND --help   (every subcommand has its own help)
 
 Options:
   --listen URL            transport to serve, repeatable: stdio:// (JSON lines on stdin/stdout,

@@ -74,6 +74,7 @@ Options:
   --tool-input JSON      tool events: the whole tool_input
   --prompt TEXT          UserPromptSubmit: the prompt
   --source SOURCE        SessionStart: startup | resume | clear | compact (default startup)
+  --last-message TEXT    Stop, SubagentStop, PostModelRequest: the agent's last message
   --all-layers           also list the hooks of an untrusted project (never run)
   --dangerously-bypass-hook-trust
                          run untrusted hooks too, as the daemon flag of that name does

@@ -39,7 +39,7 @@ struct Args {
   std::optional<HookEventName> event;
   hooks::DiscoveryRoots roots;
   std::string payload_file;  // "" none, "-" stdin
-  std::optional<std::string> tool_name, prompt, source, command;
+  std::optional<std::string> tool_name, prompt, source, command, last_message;
   std::optional<Json> tool_input;
   bool all_layers = false, json = false, bypass_trust = false, print_payload = false;
 };
@@ -61,6 +61,7 @@ Args parse(const std::vector<std::string>& args) {
     else if (arg == "--command") a.command = value();
     else if (arg == "--prompt") a.prompt = value();
     else if (arg == "--source") a.source = value();
+    else if (arg == "--last-message") a.last_message = value();
     else if (arg == "--tool-input") {
       auto parsed = protocol::parse_bounded(value());
       if (!parsed.ok()) throw std::invalid_argument("--tool-input: not JSON (" + parsed.error + ")");
@@ -243,6 +244,7 @@ int run_hooks_test(const std::vector<std::string>& args) {
   if (a.command) sample.tool_input = {{"command", *a.command}};
   if (a.prompt) sample.prompt = *a.prompt;
   if (a.source) sample.source = *a.source;
+  if (a.last_message) sample.last_assistant_message = *a.last_message;
   std::string payload = sample_payload(sample);
   std::vector<std::string> notes;
   if (!a.payload_file.empty()) {

@@ -227,3 +227,37 @@ TEST_CASE("every subcommand answers --help on stdout with exit 0", "[once][cli]"
   const std::string hooks_help = run_cli({"hooks", "--help"}, home.root).out;
   for (const char* word : {"\n  list ", "\n  trust ", "\n  test "}) CHECK(hooks_help.find(word) != std::string::npos);
 }
+
+TEST_CASE("hooks test --all-layers lists an untrusted project's hooks without running them", "[once][cli]") {
+  TempHome home;
+  const auto marker = home.root / "project-hook-ran";
+  std::filesystem::create_directories(home.workspace / ".git");
+  std::filesystem::create_directories(home.workspace / ".codex");
+  std::ofstream(home.workspace / ".codex" / "hooks.json") << hooks_file("Stop", {{"", "touch " + marker.string()}}).dump();
+  Json r = report(home, {"Stop"});
+  CHECK(r["handlers"] == Json::array());
+  REQUIRE(r["warnings"].size() == 1);
+  CHECK(r["warnings"][0].get<std::string>().rfind("skipping project hooks in " + (home.workspace / ".codex").string(), 0) == 0);
+  r = report(home, {"Stop", "--all-layers"});
+  REQUIRE(r["handlers"].size() == 1);
+  CHECK(r["handlers"][0]["source"] == "project");
+  CHECK(r["handlers"][0]["notRun"] == "not run: its project is not trusted (app-server hooks trust --project)");
+  CHECK(r["runs"] == Json::array());
+  CHECK_FALSE(std::filesystem::exists(marker));
+}
+
+TEST_CASE("docs/hooks.md shows the payload --print-payload prints, for every event", "[once][cli]") {
+  TempHome home;  // no config: model "builtin", permission_mode "default"
+  std::ifstream in(std::string(DOCS_DIR) + "/hooks.md");
+  const std::string docs((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const char* event : {"SessionStart", "UserPromptSubmit", "PreToolUse", "PermissionRequest", "PostToolUse",
+                            "Stop", "PreCompact", "PostCompact", "SessionEnd", "SubagentStart", "SubagentStop",
+                            "Interrupt", "PreModelRequest", "PostModelRequest"}) {
+    const CliOutput r = run_cli({"hooks", "test", event, "--print-payload", "--home", home.home.string(), "--cwd",
+                                 "/home/me/project"},
+                                home.root);
+    INFO(event << ":\n" << r.out << r.err);
+    REQUIRE(r.status == 0);
+    CHECK(docs.find("<summary>" + std::string(event) + "</summary>\n\n```json\n" + r.out + "```\n") != std::string::npos);
+  }
+}
