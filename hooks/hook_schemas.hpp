@@ -3,8 +3,8 @@
 //
 // Output schemas are compiled with one change that makes them say what the reference's parser
 // accepts: a property whose schema has `"default": null` also accepts `null` (serde reads null
-// into an absent Option; the generated schema says only "string"). Thread-safe: compiled once,
-// on first use, then read-only.
+// into an absent Option; the generated schema says only "string"). Thread-safe: documents are parsed
+// once; each schema is compiled on its first use (under a lock), then read-only.
 #pragma once
 
 #include "protocol/v2/hook.hpp"

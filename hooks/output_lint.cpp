@@ -209,6 +209,7 @@ class Linter {
       : event_(event), name_(event_info(event).pascal), doc_(schema_document), schema_(schema) {}
 
   void check(Json work, std::vector<OutputWarning>& out) {
+    if (!schema_.validate(work)) return;  // the common case: valijson's fast path, no error collection
     for (int round = 0; round < kMaxRounds; ++round) {
       const auto failures = schema_.failures(work);
       if (failures.empty()) return;
