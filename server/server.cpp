@@ -29,7 +29,9 @@ std::unique_ptr<IdGenerator> make_ids(bool test_mode) {
 ServerContext::ServerContext(asio::io_context& io_context, ServerOptions opts)
     : io(io_context), options(std::move(opts)), clock(make_clock(options.test_mode)),
       ids(make_ids(options.test_mode)), outgoing(*clock, validator, options.validation, io_context.get_executor()),
-      store(options.home / "sessions"), config(load_config_file(options.home / "config.toml")),
+      store(options.home / "sessions"),
+      index(std::make_unique<ThreadIndex>(options.home / "thread-index.sqlite", options.home / "sessions")),
+      config(load_config_file(options.home / "config.toml")),
       analytics(options.home / "analytics" / "events.jsonl", config.analytics_enabled) {
   std::vector<std::string> environment;
   for (char** e = environ; e && *e; ++e) environment.emplace_back(*e);
@@ -44,6 +46,17 @@ ServerContext::ServerContext(asio::io_context& io_context, ServerOptions opts)
     make_agent = [] { return std::make_shared<BuiltinAgent>(); };
   }
   if (!options.record.empty()) recorder = std::make_unique<Recorder>(options.record, *clock);
+}
+
+void ConnectionList::add(const ConnectionPtr& connection) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(connections_, [](const ConnectionWeak& w) { return w.expired(); });
+  connections_.push_back(connection);
+}
+
+std::vector<ConnectionWeak> ConnectionList::snapshot() const {
+  std::lock_guard lock(mutex_);
+  return connections_;
 }
 
 hooks::HookSet ServerContext::discover_hooks(const std::string& cwd, bool bypass_trust) const {

@@ -10,6 +10,7 @@
 #include "server/support/analytics.hpp"
 #include "server/support/clock.hpp"
 #include "server/support/recorder.hpp"
+#include "server/thread_index/thread_index.hpp"
 #include "server/threads/thread_registry.hpp"
 #include "server/threads/thread_store.hpp"
 
@@ -20,6 +21,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -48,6 +50,18 @@ struct ServerOptions {
   bool bypass_hook_trust = false;                    // --dangerously-bypass-hook-trust
 };
 
+/// Every initialized connection, for notifications that go to all of them (thread/archived,
+/// thread/name/updated, …). Thread-safe.
+class ConnectionList {
+ public:
+  void add(const ConnectionPtr& connection);
+  std::vector<ConnectionWeak> snapshot() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<ConnectionWeak> connections_;  // expired ones are dropped on add()
+};
+
 struct ServerContext {
   ServerContext(boost::asio::io_context& io, ServerOptions opts);
 
@@ -58,7 +72,10 @@ struct ServerContext {
   schema::SchemaValidator validator;  // each schema compiled once, on first use
   Outgoing outgoing;
   ThreadStore store;
+  /// `<home>/thread-index.sqlite`: thread/list answers from it (after `store`: it reads its files).
+  std::unique_ptr<ThreadIndex> index;
   ThreadRegistry registry;
+  ConnectionList connections;
   ConfigFile config;  // <home>/config.toml, read once
   std::function<std::shared_ptr<Agent>()> make_agent;
   std::unique_ptr<Recorder> recorder;  // null unless --record

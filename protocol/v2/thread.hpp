@@ -153,18 +153,6 @@ struct ThreadReadResponse {
 PROTOCOL_STRUCT(ThreadReadResponse, (thread))
 
 /// `thread/list`: stored threads, newest first. `cursor` is opaque; `limit` defaults to 50.
-struct ThreadListParams {
-  std::optional<std::string> cursor;
-  std::optional<std::int64_t> limit;
-};
-PROTOCOL_STRUCT(ThreadListParams, (cursor, limit))
-
-struct ThreadListResponse {
-  std::vector<Thread> data;
-  std::optional<std::string> nextCursor;
-};
-PROTOCOL_STRUCT(ThreadListResponse, (data, nextCursor))
-
 struct ThreadLoadedListParams {
   std::optional<std::string> cursor;
   std::optional<std::int64_t> limit;
@@ -223,3 +211,5 @@ struct ThreadClosedNotification {
 PROTOCOL_STRUCT(ThreadClosedNotification, (threadId))
 
 }  // namespace appserver::protocol::v2
+
+#include "protocol/v2/thread_meta.hpp"  // thread/list and the thread metadata methods

@@ -11,6 +11,7 @@ namespace v2 = protocol::v2;
 void Handlers::on_initialize(const ConnectionPtr& connection, v2::InitializeParams params,
                              Reply<v2::InitializeResponse> reply) {
   connection->initialized = true;
+  ctx_.connections.add(connection);
   connection->client_name = params.clientInfo.name;
   connection->client_version = params.clientInfo.version;
   if (params.capabilities && params.capabilities->optOutNotificationMethods)

@@ -1,4 +1,4 @@
-// thread/start, thread/resume, thread/read, thread/list, thread/loaded/list.
+// thread/start, thread/resume, thread/read, thread/loaded/list (thread/list: thread_meta.cpp).
 #include "server/handlers/handlers.hpp"
 
 #include "server/threads/live_thread.hpp"
@@ -142,29 +142,6 @@ void Handlers::on_thread_read(const ConnectionPtr&, v2::ThreadReadParams params,
   thread.status = v2::ThreadStatusNotLoaded{};
   if (!include_turns) thread.turns.clear();
   reply(v2::ThreadReadResponse{std::move(thread)});
-}
-
-void Handlers::on_thread_list(const ConnectionPtr&, v2::ThreadListParams params,
-                              Reply<v2::ThreadListResponse> reply) {
-  std::size_t offset = 0;
-  if (params.cursor) {
-    try {
-      offset = std::stoul(*params.cursor);
-    } catch (const std::exception&) {
-      return reply.error(protocol::invalid_params("params.cursor: not a cursor from thread/list"));
-    }
-  }
-  const std::size_t limit =
-      static_cast<std::size_t>(std::clamp<std::int64_t>(params.limit.value_or(50), 1, 500));
-  auto all = ctx_.store.list();
-  v2::ThreadListResponse response;
-  for (std::size_t i = offset; i < all.size() && response.data.size() < limit; ++i) {
-    if (ctx_.registry.find(all[i].id)) all[i].status = v2::ThreadStatusIdle{};
-    response.data.push_back(std::move(all[i]));
-  }
-  if (offset + response.data.size() < all.size())
-    response.nextCursor = std::to_string(offset + response.data.size());
-  reply(response);
 }
 
 void Handlers::on_thread_loaded_list(const ConnectionPtr&, v2::ThreadLoadedListParams,

@@ -106,6 +106,16 @@ v2::Thread LiveThread::snapshot(bool include_turns) {
   return thread;
 }
 
+void LiveThread::update_index() {
+  if (!log_ || !ctx_.index) return;
+  IndexedThread row;
+  row.turn_count = static_cast<std::int64_t>(history_.turns().size());
+  row.archived = history_.archived();
+  row.thread = snapshot(/*include_turns=*/false);
+  row.thread.status = v2::ThreadStatusNotLoaded{};
+  ctx_.index->upsert(std::move(row));
+}
+
 void LiveThread::send_hook_warnings(const ConnectionPtr& connection) const {
   for (const auto& warning : hooks_->warnings)
     ctx_.outgoing.notify(connection, v2::WarningNotification{id_, warning});

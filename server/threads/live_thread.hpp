@@ -18,6 +18,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/strand.hpp>
+#include <spdlog/spdlog.h>
 
 #include <deque>
 #include <functional>
@@ -91,6 +92,12 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   void interrupt(const std::string& turn_id, Reply<v2::TurnInterruptResponse> reply);
   /// Kills running hook processes (shutdown); the turn then completes on its own.
   void cancel_running_hooks();
+  /// Applies and stores a metadata notification (thread/name/updated, thread/archived,
+  /// thread/unarchived) without sending it (the handler sends it to every connection) and
+  /// updates the thread index. False when it could not be written (the error is logged).
+  template <class Notification>
+  bool record(const Notification& notification);
+  bool archived() const { return history_.archived(); }
 
  private:
   LiveThread(ServerContext& ctx, std::string id, ThreadSettings settings);
@@ -109,6 +116,8 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   void stop_active_turn();
   /// The file path clients and hooks see ("" for an ephemeral thread).
   std::string file_path() const;
+  /// Writes this thread's metadata through to the thread index (nothing when ephemeral).
+  void update_index();
 
   // Turn runner (turn_runner.cpp).
   struct TurnState;
@@ -188,8 +197,26 @@ void LiveThread::emit(const Notification& notification) {
     // turn that failed because of storage: the client must hear that it ended (it says failed).
     if (!stored && !deliver_unstored_) return;
   }
+  if constexpr (std::is_same_v<Notification, protocol::v2::ThreadStartedNotification> ||
+                std::is_same_v<Notification, protocol::v2::TurnCompletedNotification>)
+    update_index();
   ctx_.outgoing.deliver(subscribers_, Traits::method,
                         ctx_.outgoing.serialise(Traits::method, std::move(params), params_text));
+}
+
+template <class Notification>
+bool LiveThread::record(const Notification& notification) {
+  using Traits = protocol::NotificationTraits<Notification>;
+  static_assert(Traits::history == protocol::History::stored);
+  const protocol::Json params = protocol::encode(notification);
+  history_.apply(Traits::method, params);
+  if (!log_) return true;
+  if (!log_->append(Traits::method, params)) {
+    spdlog::error("thread {}: {}", id_, log_->last_error());
+    return false;
+  }
+  update_index();
+  return true;
 }
 
 }  // namespace appserver

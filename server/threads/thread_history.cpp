@@ -89,6 +89,12 @@ void ThreadHistory::apply(std::string_view method, const protocol::Json& params)
       turn->durationMs = n.turn.durationMs;
       if (n.turn.completedAt) touch(*n.turn.completedAt);
     }
+  } else if (method == NotificationTraits<v2::ThreadNameUpdatedNotification>::method) {
+    thread_.name = decode_as<v2::ThreadNameUpdatedNotification>(params, "params").threadName;
+  } else if (method == NotificationTraits<v2::ThreadArchivedNotification>::method) {
+    archived_ = true;
+  } else if (method == NotificationTraits<v2::ThreadUnarchivedNotification>::method) {
+    archived_ = false;
   } else if (method == kFunctionCallRecord) {
     if (!params.is_object() || !params.contains("callId") || !params.contains("name"))
       throw protocol::DecodeError("params.callId: missing field");

@@ -64,12 +64,15 @@ class ThreadHistory {
   protocol::v2::Thread& thread() { return thread_; }
   const std::vector<protocol::v2::Turn>& turns() const { return thread_.turns; }
   const std::vector<ModelMessage>& model_messages() const { return model_messages_; }
+  /// Whether the last thread/archived or thread/unarchived record archived the thread.
+  bool archived() const { return archived_; }
 
  private:
   protocol::v2::Turn* find_turn(const std::string& id);
   void touch(std::int64_t at_sec);
 
   bool has_thread_ = false;
+  bool archived_ = false;
   protocol::v2::Thread thread_;
   std::vector<ModelMessage> model_messages_;
 };

@@ -1,0 +1,369 @@
+// The thread index; see thread_index.hpp. SQLite through SQLiteCpp, on one worker thread.
+#include "server/thread_index/thread_index.hpp"
+
+#include "protocol/json_parse.hpp"
+#include "server/threads/thread_store.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include <sys/stat.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+namespace appserver {
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+namespace v2 = protocol::v2;
+using protocol::Json;
+
+namespace {
+
+constexpr int kSchemaVersion = 1;
+constexpr int kBusyTimeoutMs = 5000;     // another daemon's write on the same home
+constexpr std::size_t kProgressEvery = 1000;  // files, for the start-up log of a large home
+
+const char* column_of(v2::ThreadSortKey key) {
+  return key == v2::ThreadSortKey::created_at ? "created_at" : "updated_at";
+}
+
+struct FileStamp {
+  std::int64_t size = -1, mtime_ns = -1;
+};
+
+FileStamp stamp_of(const fs::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return {};
+  return {static_cast<std::int64_t>(st.st_size),
+          static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
+}
+
+std::optional<IndexedThread> read_thread_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream all;
+  all << in.rdbuf();
+  auto loaded = replay_thread_file(all.str(), path.string());
+  if (!loaded) return std::nullopt;
+  IndexedThread row;
+  v2::Thread& thread = loaded->history.thread();
+  row.turn_count = static_cast<std::int64_t>(thread.turns.size());
+  thread.turns.clear();
+  thread.status = v2::ThreadStatusNotLoaded{};
+  row.thread = std::move(thread);
+  row.archived = loaded->history.archived();
+  return row;
+}
+
+}  // namespace
+
+std::string encode_cursor(const ListCursor& c) {
+  return std::string("v1.") + column_of(c.key) + "." + (c.ascending ? "asc" : "desc") + "." +
+         (c.inclusive ? "from" : "after") + "." + std::to_string(c.at) + "." + c.id;
+}
+
+std::optional<ListCursor> decode_cursor(const std::string& text) {
+  std::vector<std::string> parts;
+  std::size_t pos = 0;
+  for (int i = 0; i < 5; ++i) {  // the id (the rest) may hold anything but is a valid thread id
+    const auto dot = text.find('.', pos);
+    if (dot == std::string::npos) return std::nullopt;
+    parts.push_back(text.substr(pos, dot - pos));
+    pos = dot + 1;
+  }
+  ListCursor c;
+  c.id = text.substr(pos);
+  if (parts[0] != "v1" || !ThreadStore::valid_id(c.id)) return std::nullopt;
+  if (parts[1] == "created_at") c.key = v2::ThreadSortKey::created_at;
+  else if (parts[1] == "updated_at") c.key = v2::ThreadSortKey::updated_at;
+  else return std::nullopt;
+  if (parts[2] != "asc" && parts[2] != "desc") return std::nullopt;
+  c.ascending = parts[2] == "asc";
+  if (parts[3] != "from" && parts[3] != "after") return std::nullopt;
+  c.inclusive = parts[3] == "from";
+  try {
+    std::size_t used = 0;
+    c.at = std::stoll(parts[4], &used);
+    if (used != parts[4].size()) return std::nullopt;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  return c;
+}
+
+struct ThreadIndex::Worker {
+  Worker(fs::path db, fs::path sessions) : db_file(std::move(db)), sessions_dir(std::move(sessions)) {
+    asio::post(io, [this] { open_and_reconcile(); });
+    thread = std::thread([this] { io.run(); });
+  }
+  ~Worker() {
+    guard.reset();  // run what is queued, then stop
+    thread.join();
+  }
+
+  void open_and_reconcile() {
+    try {
+      open();
+    } catch (const std::exception& e) {
+      spdlog::warn("thread index {} is unusable ({}); rebuilding it from the session files", db_file.string(),
+                   e.what());
+      db.reset();
+      std::error_code ec;
+      fs::rename(db_file, fs::path(db_file.string() + ".corrupt"), ec);
+      for (const char* suffix : {"-wal", "-shm"}) fs::remove(fs::path(db_file.string() + suffix), ec);
+      stats.rebuilt = true;
+      try {
+        open();
+      } catch (const std::exception& again) {
+        spdlog::error("thread index {}: {}; thread/list will fail", db_file.string(), again.what());
+        db.reset();
+        return;
+      }
+    }
+    try {
+      reconcile();
+    } catch (const std::exception& e) {
+      spdlog::error("thread index {}: reconciling with {} failed: {}", db_file.string(), sessions_dir.string(),
+                    e.what());
+    }
+  }
+
+  void open() {
+    db = std::make_unique<SQLite::Database>(db_file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db->setBusyTimeout(kBusyTimeoutMs);
+    db->exec("PRAGMA journal_mode=WAL");
+    db->exec("PRAGMA synchronous=NORMAL");  // WAL: durable across a process crash, not a power cut; the files are the truth
+    {
+      SQLite::Statement check(*db, "PRAGMA quick_check");
+      if (!check.executeStep() || check.getColumn(0).getString() != "ok")
+        throw std::runtime_error("quick_check failed");
+    }
+    const int version = db->execAndGet("PRAGMA user_version").getInt();
+    if (version != kSchemaVersion) {
+      if (version != 0) stats.rebuilt = true;
+      db->exec("DROP TABLE IF EXISTS threads");
+    }
+    db->exec(R"(CREATE TABLE IF NOT EXISTS threads(
+        id TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        cwd TEXT NOT NULL,
+        title TEXT NOT NULL,
+        model_provider TEXT NOT NULL,
+        source TEXT NOT NULL,
+        archived INTEGER NOT NULL,
+        turn_count INTEGER NOT NULL,
+        path TEXT NOT NULL,
+        file_size INTEGER NOT NULL,
+        file_mtime_ns INTEGER NOT NULL,
+        thread_json TEXT NOT NULL))");
+    db->exec("CREATE INDEX IF NOT EXISTS threads_by_created ON threads(archived, created_at, id)");
+    db->exec("CREATE INDEX IF NOT EXISTS threads_by_updated ON threads(archived, updated_at, id)");
+    db->exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
+  }
+
+  void write_row(const IndexedThread& row, const fs::path& path, FileStamp stamp) {
+    const v2::Thread& t = row.thread;
+    static const char* kSql =
+        "INSERT INTO threads(id, created_at, updated_at, cwd, title, model_provider, source, archived, turn_count, "
+        "path, file_size, file_mtime_ns, thread_json) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) "
+        "ON CONFLICT(id) DO UPDATE SET created_at=excluded.created_at, updated_at=excluded.updated_at, "
+        "cwd=excluded.cwd, title=excluded.title, model_provider=excluded.model_provider, source=excluded.source, "
+        "archived=excluded.archived, turn_count=excluded.turn_count, path=excluded.path, "
+        "file_size=excluded.file_size, file_mtime_ns=excluded.file_mtime_ns, thread_json=excluded.thread_json";
+    SQLite::Statement insert(*db, kSql);
+    insert.bind(1, t.id);
+    insert.bind(2, static_cast<std::int64_t>(t.createdAt));
+    insert.bind(3, static_cast<std::int64_t>(t.updatedAt));
+    insert.bind(4, t.cwd);
+    insert.bind(5, t.name && !t.name->empty() ? *t.name : t.preview);
+    insert.bind(6, t.modelProvider);
+    insert.bind(7, t.source);
+    insert.bind(8, row.archived ? 1 : 0);
+    insert.bind(9, static_cast<std::int64_t>(row.turn_count));
+    insert.bind(10, path.string());
+    insert.bind(11, static_cast<std::int64_t>(stamp.size));
+    insert.bind(12, static_cast<std::int64_t>(stamp.mtime_ns));
+    insert.bind(13, protocol::encode(t).dump(-1, ' ', false, Json::error_handler_t::replace));
+    insert.exec();
+  }
+
+  void reconcile() {
+    std::map<std::string, FileStamp> known;
+    {
+      SQLite::Statement rows(*db, "SELECT id, file_size, file_mtime_ns FROM threads");
+      while (rows.executeStep())
+        known[rows.getColumn(0).getString()] = {rows.getColumn(1).getInt64(), rows.getColumn(2).getInt64()};
+    }
+    std::vector<fs::path> files;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(sessions_dir, ec))
+      if (entry.path().extension() == ".jsonl" && ThreadStore::valid_id(entry.path().stem().string()))
+        files.push_back(entry.path());
+    stats.files = files.size();
+    SQLite::Transaction transaction(*db);
+    std::size_t done = 0;
+    for (const auto& path : files) {
+      const std::string id = path.stem().string();
+      const FileStamp stamp = stamp_of(path);
+      auto it = known.find(id);
+      const bool fresh = it != known.end() && it->second.size == stamp.size && it->second.mtime_ns == stamp.mtime_ns;
+      if (it != known.end()) known.erase(it);
+      if (!fresh) {
+        if (auto row = read_thread_file(path)) {
+          write_row(*row, path, stamp);
+          ++stats.reread;
+        } else {  // no thread in it (yet): not listed
+          SQLite::Statement drop(*db, "DELETE FROM threads WHERE id = ?");
+          drop.bind(1, id);
+          drop.exec();
+        }
+      }
+      if (++done % kProgressEvery == 0 && files.size() > kProgressEvery)
+        spdlog::info("indexing thread files: {} of {}", done, files.size());
+    }
+    for (const auto& [id, _] : known) {  // their file is gone
+      SQLite::Statement drop(*db, "DELETE FROM threads WHERE id = ?");
+      drop.bind(1, id);
+      drop.exec();
+      ++stats.dropped;
+    }
+    transaction.commit();
+    if (stats.reread > 0 || stats.dropped > 0 || stats.rebuilt)
+      spdlog::info("thread index {}: {} thread files, {} (re)read, {} dropped{}", db_file.string(), stats.files,
+                   stats.reread, stats.dropped, stats.rebuilt ? ", rebuilt" : "");
+  }
+
+  ListPage query(const ListQuery& q) {
+    const std::string key = column_of(q.key);
+    std::string sql = "SELECT id, " + key + ", thread_json FROM threads WHERE archived = ?";
+    std::vector<std::variant<std::int64_t, std::string>> binds{std::int64_t{q.archived ? 1 : 0}};
+    auto in_list = [&](const char* column, const std::vector<std::string>& values, bool negate) {
+      if (values.empty()) return;
+      sql += std::string(" AND ") + column + (negate ? " NOT IN (" : " IN (");
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        sql += i ? ",?" : "?";
+        binds.emplace_back(values[i]);
+      }
+      sql += ")";
+    };
+    in_list("cwd", q.cwds, false);
+    in_list("model_provider", q.providers, false);
+    in_list("source", q.sources, false);
+    in_list("id", q.excluded_ids, true);
+    if (q.search) {
+      sql += " AND instr(lower(title), lower(?)) > 0";
+      binds.emplace_back(*q.search);
+    }
+    if (q.after) {
+      const char* cmp = q.ascending ? ">" : "<";
+      if (q.after->inclusive) {
+        sql += " AND " + key + (q.ascending ? " >= ?" : " <= ?");
+        binds.emplace_back(static_cast<std::int64_t>(q.after->at));
+      } else {
+        sql += " AND (" + key + " " + cmp + " ? OR (" + key + " = ? AND id " + cmp + " ?))";
+        binds.emplace_back(static_cast<std::int64_t>(q.after->at));
+        binds.emplace_back(static_cast<std::int64_t>(q.after->at));
+        binds.emplace_back(q.after->id);
+      }
+    }
+    const char* dir = q.ascending ? " ASC" : " DESC";
+    sql += " ORDER BY " + key + dir + ", id" + dir + " LIMIT ?";
+    binds.emplace_back(static_cast<std::int64_t>(q.limit + 1));
+
+    ListPage page;
+    if (q.match_nothing) return page;
+    SQLite::Statement select(*db, sql);
+    for (std::size_t i = 0; i < binds.size(); ++i)
+      std::visit([&](const auto& v) { select.bind(static_cast<int>(i + 1), v); }, binds[i]);
+    std::vector<std::pair<std::string, std::int64_t>> keys;
+    while (select.executeStep()) {
+      if (page.threads.size() == q.limit) {  // one more exists
+        const auto& [last_id, last_at] = keys.back();
+        page.next_cursor = encode_cursor({q.key, q.ascending, last_at, last_id, false});
+        break;
+      }
+      Json json = protocol::parse_or_discard(select.getColumn(2).getString());
+      try {
+        page.threads.push_back(protocol::decode_as<v2::Thread>(json, "thread"));
+      } catch (const std::exception& e) {  // a row from a newer version; skip it
+        spdlog::warn("thread index: row {} unreadable ({}); skipped", select.getColumn(0).getString(), e.what());
+        continue;
+      }
+      keys.emplace_back(select.getColumn(0).getString(), select.getColumn(1).getInt64());
+    }
+    if (!keys.empty())
+      page.backwards_cursor = encode_cursor({q.key, !q.ascending, keys.front().second, keys.front().first, true});
+    return page;
+  }
+
+  asio::io_context io;
+  asio::executor_work_guard<asio::io_context::executor_type> guard = asio::make_work_guard(io);
+  fs::path db_file, sessions_dir;
+  std::unique_ptr<SQLite::Database> db;  // null when the database could not be opened at all
+  Reconciled stats;
+  std::thread thread;
+};
+
+ThreadIndex::ThreadIndex(fs::path db_file, fs::path sessions_dir)
+    : worker_(std::make_unique<Worker>(std::move(db_file), std::move(sessions_dir))) {}
+
+ThreadIndex::~ThreadIndex() = default;
+
+void ThreadIndex::upsert(IndexedThread row) {
+  asio::post(worker_->io, [w = worker_.get(), row = std::move(row)] {
+    if (!w->db) return;
+    const fs::path path = row.thread.path ? fs::path(*row.thread.path) : fs::path();
+    try {
+      w->write_row(row, path, stamp_of(path));
+    } catch (const std::exception& e) {
+      spdlog::warn("thread index: updating {} failed ({}); the next start-up repairs it", row.thread.id, e.what());
+    }
+  });
+}
+
+void ThreadIndex::refresh(fs::path file, asio::any_io_executor reply_on,
+                          std::function<void(std::optional<IndexedThread>)> done) {
+  asio::post(worker_->io, [w = worker_.get(), file = std::move(file), reply_on, done = std::move(done)]() mutable {
+    std::optional<IndexedThread> row = read_thread_file(file);
+    if (row && w->db) {
+      try {
+        w->write_row(*row, file, stamp_of(file));
+      } catch (const std::exception& e) {
+        spdlog::warn("thread index: updating {} failed ({}); the next start-up repairs it", file.string(), e.what());
+      }
+    }
+    asio::post(reply_on, [done = std::move(done), row = std::move(row)]() mutable { done(std::move(row)); });
+  });
+}
+
+void ThreadIndex::list(ListQuery query, asio::any_io_executor reply_on, std::function<void(ListResult)> done) {
+  asio::post(worker_->io, [w = worker_.get(), query = std::move(query), reply_on, done = std::move(done)]() mutable {
+    ListResult result;
+    if (!w->db) {
+      result = std::string("the thread index could not be opened (see the log)");
+    } else {
+      try {
+        result = w->query(query);
+      } catch (const std::exception& e) {
+        result = std::string("thread index query failed: ") + e.what();
+      }
+    }
+    asio::post(reply_on, [done = std::move(done), result = std::move(result)]() mutable { done(std::move(result)); });
+  });
+}
+
+void ThreadIndex::flush(asio::any_io_executor reply_on, std::function<void()> done) {
+  asio::post(worker_->io, [reply_on, done = std::move(done)]() mutable { asio::post(reply_on, std::move(done)); });
+}
+
+ThreadIndex::Reconciled ThreadIndex::reconciled() const { return worker_->stats; }
+
+}  // namespace appserver
