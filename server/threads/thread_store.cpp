@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <system_error>
 #include <unistd.h>
@@ -21,6 +22,16 @@ using protocol::Json;
 ThreadLog::ThreadLog(fs::path path) : path_(std::move(path)) {
   fd_ = ::open(path_.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "open " + path_.string());
+  // One writer per thread file, also across processes (two daemons on one home): an advisory
+  // lock held while the log is open. LOCK_NB: the io thread never waits for it.
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    ::close(fd_);
+    fd_ = -1;
+    if (err == EWOULDBLOCK)
+      throw ThreadInUse("thread file " + path_.string() + " is open in another app-server process on this home");
+    throw std::system_error(err, std::generic_category(), "lock " + path_.string());
+  }
   // A killed writer may have left a torn last line; end it so the next record starts on a
   // line of its own (load() then skips only the torn fragment).
   char last = '\n';

@@ -13,16 +13,25 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace appserver {
 
+/// Thrown by ThreadLog when another process holds the thread's file open for writing.
+struct ThreadInUse : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 /// The open append handle of one thread's file. Not thread-safe (owned by the thread strand).
+/// Holds an exclusive advisory lock (flock) on the file while open: one writer per thread, also
+/// across daemons sharing a home.
 class ThreadLog {
  public:
-  /// Opens (creating if needed) `path` for appending. Throws std::system_error on failure.
+  /// Opens (creating if needed) `path` for appending. Throws ThreadInUse when another open
+  /// ThreadLog (in any process) has the file, std::system_error on other failures.
   explicit ThreadLog(std::filesystem::path path);
   ~ThreadLog();
   ThreadLog(const ThreadLog&) = delete;
