@@ -5,7 +5,9 @@ Usage: mock_model.py
 Prints `listening on http://127.0.0.1:PORT` and serves until killed. Every POST .../responses
 streams one assistant message as server-sent events: response.created, output_item.added,
 N response.output_text.delta events, output_item.done, response.completed (with usage). N is 3,
-or the number of the last `deltas=N` in the request (e.g. a prompt "stream deltas=5000").
+or the number of the last `deltas=N` in the request (e.g. a prompt "stream deltas=5000"); a
+`delta_bytes=B` in the request pads each delta to B bytes (large replies: deltas=100000
+delta_bytes=100 is a 10 MB message).
 All events of one reply are written with a single send (after the headers; TCP_NODELAY), so
 the mock is not the bottleneck;
 `GET /floor?deltas=N` returns the same body without a model server in between, for measuring
@@ -17,7 +19,7 @@ import re
 import sys
 
 
-def events(deltas):
+def events(deltas, delta_bytes=0):
     def ev(payload):
         return "data: " + json.dumps(payload, separators=(",", ":")) + "\n\n"
     parts = [ev({"type": "response.created", "response": {"id": "resp_1"}}),
@@ -26,6 +28,8 @@ def events(deltas):
     text = []
     for i in range(deltas):
         piece = "w%d " % i
+        if delta_bytes > len(piece):
+            piece = piece + "x" * (delta_bytes - len(piece) - 1) + " "
         text.append(piece)
         parts.append(ev({"type": "response.output_text.delta", "output_index": 0, "content_index": 0,
                          "item_id": "msg_1", "delta": piece}))
@@ -44,8 +48,13 @@ def events(deltas):
 def requested_deltas(body):
     # The latest user message comes last in the request's input; a regex over the raw body is
     # enough and keeps the mock's cost flat as a thread's history grows.
-    matches = re.findall(rb"deltas=(\d+)", body)
+    matches = re.findall(rb"(?<!_)deltas=(\d+)", body)
     return int(matches[-1]) if matches else 3
+
+
+def requested_delta_bytes(body):
+    matches = re.findall(rb"delta_bytes=(\d+)", body)
+    return int(matches[-1]) if matches else 0
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -66,7 +75,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.send_body(events(requested_deltas(body)))
+        self.send_body(events(requested_deltas(body), requested_delta_bytes(body)))
 
     def do_GET(self):
         m = re.search(r"deltas=(\d+)", self.path)

@@ -7,6 +7,7 @@
 
 #include "hooks/hook_input.hpp"
 #include "server/threads/tool_texts.hpp"
+#include "server/tools/output_capture.hpp"
 
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -184,15 +185,18 @@ asio::awaitable<void> LiveThread::run_tool(TurnState& turn, const ToolCall& call
   }
   if (!started) emit(v2::ItemStartedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms()});
 
-  std::string aggregated;
+  // The client gets the first MiB (streamed, then in the item); the model gets the reference's
+  // head + tail of all of it (tools/output_capture.hpp); nothing else of the output is kept.
+  OutputCapture output(kMaxCommandOutputBytes);
   hooks::CommandSpec spec;
   spec.command = command;
   spec.cwd = cwd;
   spec.timeout = std::chrono::milliseconds(timeout_ms);
-  spec.max_output_bytes = kMaxCommandOutputBytes;
-  spec.on_output = [this, &turn, &aggregated, item_id = item.id](const std::string& chunk) {
-    if (aggregated.size() < kMaxCommandOutputBytes) aggregated += chunk;
-    emit(v2::CommandExecutionOutputDeltaNotification{id_, turn.turn.id, item_id, chunk});
+  spec.max_output_bytes = 0;  // the runner keeps nothing: `output` has what is needed
+  spec.on_output = [this, &turn, &output, item_id = item.id](const std::string& chunk) {
+    const std::string_view shown = output.add(chunk);
+    if (!shown.empty())
+      emit(v2::CommandExecutionOutputDeltaNotification{id_, turn.turn.id, item_id, std::string(shown)});
   };
   const std::int64_t started_ms = ctx_.clock->now_ms();
   auto result = co_await async_run_command(strand_, std::move(spec), turn.running_command, asio::use_awaitable);
@@ -202,19 +206,20 @@ asio::awaitable<void> LiveThread::run_tool(TurnState& turn, const ToolCall& call
   item.exitCode = result.exit_code ? std::optional<std::int64_t>(*result.exit_code) : std::nullopt;
   item.status = result.exit_code == std::optional<int>(0) ? v2::CommandExecutionStatus::completed
                                                           : v2::CommandExecutionStatus::failed;
-  if (result.timed_out) aggregated += "\n[command timed out after " + std::to_string(timeout_ms) + " ms]";
-  if (result.error) aggregated += result.error->empty() ? "" : "\n[" + *result.error + "]";
-  item.aggregatedOutput = aggregated;
+  if (result.timed_out) output.note("\n[command timed out after " + std::to_string(timeout_ms) + " ms]");
+  if (result.error && !result.error->empty()) output.note("\n[" + *result.error + "]");
+  item.aggregatedOutput = output.client_text();
   item.durationMs = ctx_.clock->fixed() ? ctx_.clock->now_ms() - started_ms : result.duration.count();
   emit(v2::ItemCompletedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms(), std::nullopt});
 
-  // PostToolUse: replace what the model gets, or add context.
-  std::string model_output = aggregated;
+  // PostToolUse (its tool_response is what the model would get, as in the reference): replace
+  // what the model gets, or add context.
+  std::string model_output = output.model_text();
   {
     hooks::HookInvocation invocation{
         HookEventName::postToolUse, std::string(kShellToolName),
         [&] {
-          return hooks::post_tool_use_input(context, kShellToolName, {{"command", command}}, aggregated,
+          return hooks::post_tool_use_input(context, kShellToolName, {{"command", command}}, model_output,
                                             call.call_id);
         },
         "", suffix};
