@@ -185,7 +185,11 @@ void Server::check_drained() {
   auto busy = std::make_shared<bool>(false);
   auto done = [this, remaining, busy] {
     if (*remaining != 0 || *busy || finished_) return;
-    finish();
+    // Requests answered by the index worker (thread/list, …) get their replies out first: a
+    // client that pipes its requests and closes stdin still hears every answer.
+    ctx_.index->flush(io_.get_executor(), [this] {
+      if (!finished_) finish();
+    });
   };
   if (threads.empty()) return done();
   for (const auto& thread : threads) {

@@ -258,3 +258,15 @@ TEST_CASE("two daemons on one home share the index, and one thread has one write
   Json resumed = b.request("thread/resume", {{"threadId", thread}});
   CHECK(resumed["result"]["thread"]["id"] == thread);
 }
+
+TEST_CASE("requests piped before stdin closes are all answered, thread/list included", "[e2e][index][once]") {
+  TempHome home;
+  write_session(home, {"p1", 1001, 1001});
+  const std::string in = R"({"id":1,"method":"initialize","params":{"clientInfo":{"name":"pipe","version":"1"}}})"
+                         "\n" R"({"id":2,"method":"thread/list","params":{}})" "\n";
+  const CliOutput r = run_cli({"--home", home.home.string(), "--cwd", home.workspace.string()}, home.root, in);
+  CHECK(r.status == 0);
+  const auto second = r.out.find("\n{\"id\":2,");
+  REQUIRE(second != std::string::npos);
+  CHECK(Json::parse(r.out.substr(second + 1))["result"]["data"][0]["id"] == "p1");
+}
