@@ -186,6 +186,11 @@ def main():
     p.add_argument("--sizes", default="100,1000,10000")
     p.add_argument("--runs", type=int, default=5)
     a = p.parse_args()
+    if a.codex:  # as bench/compare.py: measure the native binary, not npm's node launcher
+        native = os.path.join(os.path.dirname(os.path.realpath(a.codex)), "..", "..", "codex-linux-x64",
+                              "vendor", "x86_64-unknown-linux-musl", "bin", "codex")
+        if os.path.exists(native):
+            a.codex = native
     sizes = [int(s) for s in a.sizes.split(",")]
     kinds = [("ours", a.app_server)] + ([("codex", a.codex)] if a.codex else [])
     root = tempfile.mkdtemp(prefix="thread-list-bench-")
