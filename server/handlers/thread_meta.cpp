@@ -131,8 +131,8 @@ void store_metadata(ServerContext& ctx, const std::string& id, const Notificatio
                     std::function<void(protocol::RpcError)> failed) {
   if (auto live = ctx.registry.find(id)) {
     post(live->strand(), [live, notification, reply_on, done, failed] {
-      if (!live->record(notification)) {
-        post(reply_on, [failed] { failed(protocol::internal_error("the thread's history file could not be written (see the log)")); });
+      if (std::string error = live->record(notification); !error.empty()) {
+        post(reply_on, [failed, error] { failed(protocol::internal_error(error)); });
         return;
       }
       v2::Thread thread = live->snapshot(/*include_turns=*/false);
@@ -154,6 +154,20 @@ void store_metadata(ServerContext& ctx, const std::string& id, const Notificatio
   });
 }
 
+/// The three metadata methods: store, reply (`make` builds the response from the thread), then
+/// tell every connection.
+template <class Notification, class Response, class Make>
+void change_metadata(ServerContext& ctx, const ConnectionPtr& connection, const std::string& id,
+                     const Notification& notification, Reply<Response> reply, Make make) {
+  store_metadata(
+      ctx, id, notification, connection->executor(),
+      [&ctx, reply, notification, make](v2::Thread thread) {
+        reply(make(std::move(thread)));
+        notify_all(ctx, notification);
+      },
+      [reply](protocol::RpcError e) { reply.error(std::move(e)); });
+}
+
 }  // namespace
 
 void Handlers::on_thread_name_set(const ConnectionPtr& connection, v2::ThreadSetNameParams params,
@@ -162,39 +176,21 @@ void Handlers::on_thread_name_set(const ConnectionPtr& connection, v2::ThreadSet
   name.erase(0, name.find_first_not_of(" \t\r\n"));
   name.erase(name.find_last_not_of(" \t\r\n") + 1);
   // An empty name clears it (threadName null).
-  v2::ThreadNameUpdatedNotification notification{params.threadId,
-                                                 name.empty() ? std::nullopt : std::optional(name)};
-  store_metadata(
-      ctx_, params.threadId, notification, connection->executor(),
-      [this, reply, notification](v2::Thread) {
-        reply(v2::ThreadSetNameResponse{});
-        notify_all(ctx_, notification);
-      },
-      [reply](protocol::RpcError e) { reply.error(std::move(e)); });
+  change_metadata(ctx_, connection, params.threadId,
+                  v2::ThreadNameUpdatedNotification{params.threadId, name.empty() ? std::nullopt : std::optional(name)},
+                  reply, [](v2::Thread) { return v2::ThreadSetNameResponse{}; });
 }
 
 void Handlers::on_thread_archive(const ConnectionPtr& connection, v2::ThreadArchiveParams params,
                                  Reply<v2::ThreadArchiveResponse> reply) {
-  v2::ThreadArchivedNotification notification{params.threadId};
-  store_metadata(
-      ctx_, params.threadId, notification, connection->executor(),
-      [this, reply, notification](v2::Thread) {
-        reply(v2::ThreadArchiveResponse{});
-        notify_all(ctx_, notification);
-      },
-      [reply](protocol::RpcError e) { reply.error(std::move(e)); });
+  change_metadata(ctx_, connection, params.threadId, v2::ThreadArchivedNotification{params.threadId}, reply,
+                  [](v2::Thread) { return v2::ThreadArchiveResponse{}; });
 }
 
 void Handlers::on_thread_unarchive(const ConnectionPtr& connection, v2::ThreadUnarchiveParams params,
                                    Reply<v2::ThreadUnarchiveResponse> reply) {
-  v2::ThreadUnarchivedNotification notification{params.threadId};
-  store_metadata(
-      ctx_, params.threadId, notification, connection->executor(),
-      [this, reply, notification](v2::Thread thread) {
-        reply(v2::ThreadUnarchiveResponse{std::move(thread)});
-        notify_all(ctx_, notification);
-      },
-      [reply](protocol::RpcError e) { reply.error(std::move(e)); });
+  change_metadata(ctx_, connection, params.threadId, v2::ThreadUnarchivedNotification{params.threadId}, reply,
+                  [](v2::Thread thread) { return v2::ThreadUnarchiveResponse{std::move(thread)}; });
 }
 
 }  // namespace appserver

@@ -94,9 +94,10 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   void cancel_running_hooks();
   /// Applies and stores a metadata notification (thread/name/updated, thread/archived,
   /// thread/unarchived) without sending it (the handler sends it to every connection) and
-  /// updates the thread index. False when it could not be written (the error is logged).
+  /// updates the thread index. Returns "" or, when it could not be written, why
+  /// ("failed to write <path>: …").
   template <class Notification>
-  bool record(const Notification& notification);
+  std::string record(const Notification& notification);
   bool archived() const { return history_.archived(); }
 
  private:
@@ -205,18 +206,18 @@ void LiveThread::emit(const Notification& notification) {
 }
 
 template <class Notification>
-bool LiveThread::record(const Notification& notification) {
+std::string LiveThread::record(const Notification& notification) {
   using Traits = protocol::NotificationTraits<Notification>;
   static_assert(Traits::history == protocol::History::stored);
   const protocol::Json params = protocol::encode(notification);
   history_.apply(Traits::method, params);
-  if (!log_) return true;
+  if (!log_) return "";
   if (!log_->append(Traits::method, params)) {
     spdlog::error("thread {}: {}", id_, log_->last_error());
-    return false;
+    return log_->last_error();
   }
   update_index();
-  return true;
+  return "";
 }
 
 }  // namespace appserver
