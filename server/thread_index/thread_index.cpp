@@ -341,7 +341,10 @@ struct ThreadIndex::Worker {
   asio::executor_work_guard<asio::io_context::executor_type> guard = asio::make_work_guard(io);
   fs::path db_file, sessions_dir;
   std::unique_ptr<SQLite::Database> db;  // null when the database could not be opened at all
-  Reconciled stats;
+  struct {
+    std::size_t files = 0, reread = 0, dropped = 0;
+    bool rebuilt = false;
+  } stats;  // what start-up reconciliation did, for its log line
   std::thread thread;
 };
 
@@ -407,7 +410,5 @@ void ThreadIndex::list(ListQuery query, asio::any_io_executor reply_on, std::fun
 void ThreadIndex::flush(asio::any_io_executor reply_on, std::function<void()> done) {
   asio::post(worker_->io, [reply_on, done = std::move(done)]() mutable { asio::post(reply_on, std::move(done)); });
 }
-
-ThreadIndex::Reconciled ThreadIndex::reconciled() const { return worker_->stats; }
 
 }  // namespace appserver

@@ -93,14 +93,6 @@ class ThreadIndex {
   /// Calls `done` on `reply_on` once everything queued before it has been done (tests, shutdown).
   void flush(boost::asio::any_io_executor reply_on, std::function<void()> done);
 
-  /// What start-up reconciliation did, for logs and tests: files read, rows dropped, whether
-  /// the database was rebuilt. Valid after the first flush().
-  struct Reconciled {
-    std::size_t files = 0, reread = 0, dropped = 0;
-    bool rebuilt = false;
-  };
-  Reconciled reconciled() const;
-
  private:
   struct Worker;
   std::unique_ptr<Worker> worker_;
