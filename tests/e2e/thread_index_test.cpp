@@ -244,8 +244,8 @@ TEST_CASE("two daemons on one home share the index, and one thread has one write
   b.initialize();
   const std::string thread = start_thread(a, home);
   run_turn(a, thread, "from daemon a");
-  bool seen = false;  // a's write-through is asynchronous; b sees it within moments
-  for (int i = 0; i < 100 && !seen; ++i) {
+  bool seen = false;  // a's write-through is asynchronous; b sees it within moments (10 s: a loaded CI machine)
+  for (int i = 0; i < 500 && !seen; ++i) {
     seen = ids(list(b, Json::object())) == std::vector<std::string>{thread};
     if (!seen) std::this_thread::sleep_for(20ms);
   }
