@@ -114,34 +114,31 @@ struct ThreadIndex::Worker {
     try {
       open();
     } catch (const std::exception& e) {
-      rebuild(e.what());
-      return;
+      return rebuild(e.what());
     }
-    try {
-      reconcile();
-    } catch (const std::exception& e) {
-      spdlog::error("thread index {}: reconciling with {} failed: {}", db_file.string(), sessions_dir.string(),
-                    e.what());
-    }
+    reconcile_logged();
   }
 
   /// Moves a damaged database aside and builds a new one from the session files.
   void rebuild(const std::string& why) {
-    {
-      spdlog::warn("thread index {} is unusable ({}); rebuilding it from the session files", db_file.string(), why);
+    spdlog::warn("thread index {} is unusable ({}); rebuilding it from the session files", db_file.string(), why);
+    db.reset();
+    std::error_code ec;
+    fs::rename(db_file, fs::path(db_file.string() + ".corrupt"), ec);
+    for (const char* suffix : {"-wal", "-shm"}) fs::remove(fs::path(db_file.string() + suffix), ec);
+    stats.rebuilt = true;
+    try {
+      open();
+    } catch (const std::exception& again) {
+      spdlog::error("thread index {}: {}; thread/list will fail", db_file.string(), again.what());
       db.reset();
-      std::error_code ec;
-      fs::rename(db_file, fs::path(db_file.string() + ".corrupt"), ec);
-      for (const char* suffix : {"-wal", "-shm"}) fs::remove(fs::path(db_file.string() + suffix), ec);
-      stats.rebuilt = true;
-      try {
-        open();
-      } catch (const std::exception& again) {
-        spdlog::error("thread index {}: {}; thread/list will fail", db_file.string(), again.what());
-        db.reset();
-        return;
-      }
+      return;
     }
+    reconcile_logged();
+  }
+
+  /// reconcile(), a failure logged (the index then lags the files until the next start-up).
+  void reconcile_logged() {
     try {
       reconcile();
     } catch (const std::exception& e) {
