@@ -30,6 +30,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
+def native_codex(codex):
+    """npm's `codex` is a node launcher that spawns the native binary: the binary itself, to
+    measure it (the launcher's path when there is none beside it)."""
+    native = os.path.join(os.path.dirname(os.path.realpath(codex)), "..", "..", "codex-linux-x64",
+                          "vendor", "x86_64-unknown-linux-musl", "bin", "codex")
+    return native if os.path.exists(native) else codex
+
+
 def percentile(values, p):
     s = sorted(values)
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
@@ -478,11 +486,7 @@ def main():
     args = p.parse_args()
     if not args.ws_fanout:
         args.ws_fanout = os.path.join(os.path.dirname(os.path.abspath(args.app_server)), "..", "bench", "ws_fanout")
-    # npm's `codex` is a node launcher that spawns the native binary: measure the binary itself.
-    native = os.path.join(os.path.dirname(os.path.realpath(args.codex)), "..", "..", "codex-linux-x64",
-                          "vendor", "x86_64-unknown-linux-musl", "bin", "codex")
-    if os.path.exists(native):
-        args.codex = native
+    args.codex = native_codex(args.codex)
     print(f"reference: {args.codex}", file=sys.stderr)
     bench = Bench(args)
     try:

@@ -121,11 +121,8 @@ def main():
     p.add_argument("--codex")
     p.add_argument("--runs", type=int, default=3)
     a = p.parse_args()
-    if a.codex:  # as bench/compare.py: measure the native binary, not npm's node launcher
-        native = os.path.join(os.path.dirname(os.path.realpath(a.codex)), "..", "..", "codex-linux-x64",
-                              "vendor", "x86_64-unknown-linux-musl", "bin", "codex")
-        if os.path.exists(native):
-            a.codex = native
+    if a.codex:  # the native binary, not npm's node launcher
+        a.codex = compare.native_codex(a.codex)
     kinds = [("ours", os.path.abspath(a.app_server))] + ([("codex", os.path.abspath(a.codex))] if a.codex else [])
     root = tempfile.mkdtemp(prefix="large-turns-")
     big = os.path.join(root, "big.py")

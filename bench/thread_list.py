@@ -31,6 +31,8 @@ import time
 import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import compare  # noqa: E402
 
 
 def write_home(home, n):
@@ -61,8 +63,6 @@ def write_home(home, n):
 
 def record_codex_rollout(codex, root):
     """One real Codex thread (one turn against the mock model); returns its rollout's text."""
-    sys.path.insert(0, HERE)
-    import compare
     mock = subprocess.Popen([sys.executable, os.path.join(HERE, "mock_model.py")], stdout=subprocess.PIPE, text=True)
     try:
         url = re.search(r"(http://\S+)", mock.stdout.readline()).group(1)
@@ -186,11 +186,8 @@ def main():
     p.add_argument("--sizes", default="100,1000,10000")
     p.add_argument("--runs", type=int, default=5)
     a = p.parse_args()
-    if a.codex:  # as bench/compare.py: measure the native binary, not npm's node launcher
-        native = os.path.join(os.path.dirname(os.path.realpath(a.codex)), "..", "..", "codex-linux-x64",
-                              "vendor", "x86_64-unknown-linux-musl", "bin", "codex")
-        if os.path.exists(native):
-            a.codex = native
+    if a.codex:  # the native binary, not npm's node launcher
+        a.codex = compare.native_codex(a.codex)
     sizes = [int(s) for s in a.sizes.split(",")]
     kinds = [("ours", a.app_server)] + ([("codex", a.codex)] if a.codex else [])
     root = tempfile.mkdtemp(prefix="thread-list-bench-")
