@@ -27,24 +27,21 @@ HooksArgs parse(const std::vector<std::string>& args) {
     throw std::invalid_argument("usage: app-server hooks list|trust|test … (see app-server hooks --help)");
   HooksArgs out;
   out.action = args[0];
-  std::filesystem::path home, cwd;
+  DiscoveryOptions discovery;
   for (std::size_t i = 1; i < args.size(); ++i) {
     auto value = [&]() -> const std::string& {
       if (i + 1 >= args.size()) throw std::invalid_argument(args[i] + " needs a value");
       return args[++i];
     };
     const std::string& arg = args[i];
-    if (arg == "--home") home = value();
-    else if (arg == "--cwd") cwd = value();
-    else if (arg == "--system-config-dir") out.roots.system_dir = std::filesystem::absolute(value());
-    else if (arg == "--all") out.all = true;
+    if (discovery.take(arg, value)) continue;
+    if (arg == "--all") out.all = true;
     else if (arg == "--project") out.project = true;
     else if (arg == "--json") out.json = true;
     else if (arg.rfind("--", 0) == 0) throw std::invalid_argument("unknown option " + arg);
     else out.keys.push_back(arg);
   }
-  out.roots.home = resolve_home(home);
-  out.roots.cwd = std::filesystem::absolute(cwd.empty() ? std::filesystem::current_path() : cwd);
+  out.roots = discovery.roots();
   if (out.action == "trust" && !out.all && out.keys.empty() && !out.project)
     throw std::invalid_argument("hooks trust: name hook keys, or --all, or --project");
   return out;

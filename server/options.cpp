@@ -81,6 +81,14 @@ std::filesystem::path resolve_home(std::filesystem::path home) {
   return std::filesystem::absolute(home);
 }
 
+hooks::DiscoveryRoots DiscoveryOptions::roots() const {
+  hooks::DiscoveryRoots roots;
+  if (!system_dir_.empty()) roots.system_dir = system_dir_;
+  roots.home = resolve_home(home_);
+  roots.cwd = std::filesystem::absolute(cwd_.empty() ? std::filesystem::current_path() : cwd_);
+  return roots;
+}
+
 CommandLine parse_command_line(const std::vector<std::string>& args) {
   CommandLine cl;
   bool listen_given = false;

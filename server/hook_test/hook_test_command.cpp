@@ -46,17 +46,15 @@ struct Args {
 
 Args parse(const std::vector<std::string>& args) {
   Args a;
-  std::filesystem::path home, cwd;
+  DiscoveryOptions discovery;
   for (std::size_t i = 0; i < args.size(); ++i) {
     auto value = [&]() -> const std::string& {
       if (i + 1 >= args.size()) throw std::invalid_argument(args[i] + " needs a value");
       return args[++i];
     };
     const std::string& arg = args[i];
-    if (arg == "--home") home = value();
-    else if (arg == "--cwd") cwd = value();
-    else if (arg == "--system-config-dir") a.roots.system_dir = std::filesystem::absolute(value());
-    else if (arg == "--payload") a.payload_file = value();
+    if (discovery.take(arg, value)) continue;
+    if (arg == "--payload") a.payload_file = value();
     else if (arg == "--tool-name") a.tool_name = value();
     else if (arg == "--command") a.command = value();
     else if (arg == "--prompt") a.prompt = value();
@@ -76,8 +74,7 @@ Args parse(const std::vector<std::string>& args) {
       throw std::invalid_argument("hooks test: unknown event " + arg + " (see hooks test --help for the list)");
   }
   if (!a.event) throw std::invalid_argument("hooks test: name an event, e.g. `app-server hooks test PreToolUse`");
-  a.roots.home = resolve_home(home);
-  a.roots.cwd = std::filesystem::absolute(cwd.empty() ? std::filesystem::current_path() : cwd);
+  a.roots = discovery.roots();
   a.roots.read_untrusted_projects = a.all_layers;
   return a;
 }
