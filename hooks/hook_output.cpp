@@ -261,8 +261,9 @@ bool stderr_is_error_text(HookEventName event) {
          event == HookEventName::sessionEnd;
 }
 
+/// `parsed` receives the parse of stdout when it was parsed (the output check reuses it).
 HookRunOutcome interpret_sync(HookEventName event, const CommandResult& result, std::int64_t timeout_sec,
-                              bool async) {
+                              bool async, std::optional<protocol::BoundedParse<Json>>& parsed_out) {
   const EventWords words = words_for(event);
   if (result.timed_out) return failed("hook timed out after " + std::to_string(timeout_sec) + "s");
   if (result.cancelled) return failed("hook was cancelled");
@@ -291,11 +292,11 @@ HookRunOutcome interpret_sync(HookEventName event, const CommandResult& result, 
 
   const std::string stdout_text = trim_copy(result.stdout_text);
   if (stdout_text.empty() || event == HookEventName::sessionEnd) return {};
-  auto bounded = protocol::parse_bounded(stdout_text);
+  const auto& bounded = parsed_out.emplace(protocol::parse_bounded(stdout_text));
   if (bounded.too_deep)
     return failed("hook output JSON is nested deeper than " + std::to_string(protocol::kMaxJsonDepth) +
                   " levels");
-  Json parsed = std::move(bounded.value);
+  const Json& parsed = bounded.value;  // discarded on a syntax error
   if (!parsed.is_discarded() && parsed.is_object() && valid_shape(event, parsed, words)) {
     if (!async) return interpret_json(event, parsed);
     // Non-control mode: no decision applies; what the hook says for the model is kept.
@@ -326,10 +327,11 @@ HookRunOutcome interpret_sync(HookEventName event, const CommandResult& result, 
 
 HookRunOutcome interpret_command_result(HookEventName event, const CommandResult& result,
                                         std::int64_t timeout_sec, bool async) {
-  HookRunOutcome outcome = interpret_sync(event, result, timeout_sec, async);
+  std::optional<protocol::BoundedParse<Json>> parsed;
+  HookRunOutcome outcome = interpret_sync(event, result, timeout_sec, async, parsed);
   // Our addition (docs/hooks.md "Debugging your hooks"): what the output got wrong, after the
   // reference's own entries so that theirs keep their places.
-  for (auto& warning : lint_hook_output(event, result, async))
+  for (auto& warning : lint_hook_output(event, result, async, parsed ? &*parsed : nullptr))
     outcome.entries.push_back({HookOutputEntryKind::warning, std::move(warning.message)});
   if (!async) return outcome;
   // An async run's summary keeps context first, then error, then warning (hooks-spec.md §3.7).

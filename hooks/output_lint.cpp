@@ -399,7 +399,8 @@ std::string json_example(HookEventName event) {
 
 }  // namespace
 
-std::vector<OutputWarning> lint_hook_output(HookEventName event, const CommandResult& result, bool async) {
+std::vector<OutputWarning> lint_hook_output(HookEventName event, const CommandResult& result, bool async,
+                                            const protocol::BoundedParse<nlohmann::json>* given) {
   std::vector<OutputWarning> out;
   if (result.timed_out || result.cancelled || !result.exit_code) return out;
   const std::string name(event_info(event).pascal);
@@ -444,7 +445,8 @@ std::vector<OutputWarning> lint_hook_output(HookEventName event, const CommandRe
                      false});
     return out;
   }
-  auto parsed = protocol::parse_bounded(stdout_text);
+  std::optional<protocol::BoundedParse<Json>> own;
+  const auto& parsed = given ? *given : own.emplace(protocol::parse_bounded(stdout_text));
   if (parsed.too_deep) return out;  // the run's own error says so
   if (!parsed.ok()) {
     out.push_back({name + " hook output: not valid JSON (" + parsed.error + ")", true});

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "hooks/command_runner.hpp"
+#include "protocol/json_parse.hpp"
 #include "protocol/v2/hook.hpp"
 
 #include <string>
@@ -29,7 +30,9 @@ struct OutputWarning {
 };
 
 /// Warnings for a finished command of `event`. `async`: the handler is `async: true`.
-/// Nothing for a run that timed out, was cancelled or did not start.
-std::vector<OutputWarning> lint_hook_output(HookEventName event, const CommandResult& result, bool async);
+/// `parsed`: the parse of its trimmed stdout when the caller already made one (else it is
+/// parsed here). Nothing for a run that timed out, was cancelled or did not start.
+std::vector<OutputWarning> lint_hook_output(HookEventName event, const CommandResult& result, bool async,
+                                            const protocol::BoundedParse<nlohmann::json>* parsed = nullptr);
 
 }  // namespace appserver::hooks
