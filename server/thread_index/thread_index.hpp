@@ -3,6 +3,12 @@
 // the source of truth: at start-up the index is reconciled with them (a missing, stale or
 // corrupt index, and a file written by another process or an older version, is re-read from the
 // file), and every change a live thread makes is written through.
+// Start-up order: which thread files exist is settled before the first list() answers (a
+// readdir; skipped when the sessions folder's mtime is unchanged since the last check). Whether
+// a known file changed size or mtime is checked before it only when a previous daemon died
+// without finishing its writes (writer_markers.hpp) or the index is new; otherwise in the
+// background, 256 files per step, so that a file edited in place by another program while no
+// daemon ran is re-read moments after start-up (13 ms for 10,000 files on a 2-core VM).
 //
 // Threading: the index owns one worker thread with its own SQLite connection; every operation
 // is queued to it in order, and list() answers on the executor its caller names. Nothing here
@@ -68,7 +74,9 @@ struct ListPage {
 class ThreadIndex {
  public:
   /// Opens (creating) `db_file` and reconciles it with `sessions_dir`, on the worker thread; the
-  /// first list() waits behind it. A corrupt database is moved aside (`.corrupt`) and rebuilt.
+  /// first list() waits behind the start-up part (see above). A corrupt database is moved aside
+  /// (`.corrupt`) and rebuilt; a writer marker for this process is kept in
+  /// `<db_file without extension>.writers/` until the destructor.
   ThreadIndex(std::filesystem::path db_file, std::filesystem::path sessions_dir);
   /// Finishes queued writes, then stops the worker.
   ~ThreadIndex();
