@@ -223,11 +223,18 @@ TEST_CASE("a stale or corrupt index is repaired from the session files at start-
   {
     Daemon daemon(home);
     daemon.initialize();
+    // Which files exist is settled before the first answer; a file changed in place is
+    // re-read by the background check that starts with the daemon (a liveness bound).
     Json page = list(daemon, Json::object());
     CHECK(ids(page) == std::vector<std::string>{"s3", "s1"});
+    for (int i = 0; i < 500 && page["data"][1]["name"] != "renamed"; ++i) {
+      std::this_thread::sleep_for(20ms);
+      page = list(daemon, Json::object());
+    }
     CHECK(page["data"][1]["name"] == "renamed");
     CHECK(daemon.close() == 0);
   }
+  CHECK(std::filesystem::is_empty(home.home / "thread-index.writers"));  // a clean stop leaves no marker
   std::ofstream(home.home / "thread-index.sqlite", std::ios::trunc) << "this is not a database";
   {
     Daemon daemon(home);
@@ -235,6 +242,25 @@ TEST_CASE("a stale or corrupt index is repaired from the session files at start-
     CHECK(ids(list(daemon, Json::object())) == std::vector<std::string>{"s3", "s1"});
   }
   CHECK(std::filesystem::exists(home.home / "thread-index.sqlite.corrupt"));
+}
+
+TEST_CASE("after a daemon is killed, the next one checks every session file before its first answer", "[e2e][index]") {
+  TempHome home;
+  write_session(home, {"k1", 1001, 1001});
+  {
+    Daemon daemon(home);
+    daemon.initialize();
+    CHECK(ids(list(daemon, Json::object())) == std::vector<std::string>{"k1"});
+    daemon.kill();  // as if killed between a file write and its write-through to the index
+  }
+  write_session(home, {"k1", 1001, 1001, "/w/a", "a prompt", "openai", "vscode", std::string("after the crash")});
+  Daemon daemon(home);
+  daemon.initialize();
+  Json page = list(daemon, Json::object());
+  REQUIRE(ids(page) == std::vector<std::string>{"k1"});
+  CHECK(page["data"][0]["name"] == "after the crash");
+  CHECK(daemon.close() == 0);
+  CHECK(std::filesystem::is_empty(home.home / "thread-index.writers"));  // the dead writer's marker is gone too
 }
 
 TEST_CASE("two daemons on one home share the index, and one thread has one writer", "[e2e][index]") {
