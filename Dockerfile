@@ -9,7 +9,7 @@ RUN cmake -S /src -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=
 
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends libspdlog1.10 libfmt9 \
-      libssl3 libnettle8 libtomlplusplus3 libsqlite3-0 ca-certificates \
+      libssl3 libnettle8 libtomlplusplus3 libsqlite3-0 libboost-url1.81.0 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --create-home app
 COPY --from=build /build/server/app-server /usr/local/bin/app-server

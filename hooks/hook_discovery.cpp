@@ -1,6 +1,8 @@
 // Hook discovery across layers; see hook_discovery.hpp.
 #include "hooks/hook_discovery.hpp"
 
+#include "hooks/config_overrides.hpp"
+
 #include <toml++/toml.h>
 
 #include <fstream>
@@ -160,7 +162,11 @@ HookStates load_hook_states(const fs::path& home) { return states_of(read_toml(h
 HookSet discover(const DiscoveryRoots& roots) {
   HookSet out;
   const TomlFile system = read_toml(roots.system_dir / "config.toml");
-  const TomlFile user = read_toml(roots.home / "config.toml");
+  TomlFile user = read_toml(roots.home / "config.toml");
+  if (!roots.config_overrides.empty() && user.error.empty()) {
+    if (!user.table) user.table.emplace();
+    apply_config_overrides(*user.table, roots.config_overrides);
+  }
   const bool enabled = hooks_feature(user).value_or(hooks_feature(system).value_or(true));
   if (!enabled) return out;
 

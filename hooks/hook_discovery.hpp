@@ -14,6 +14,8 @@
 #include "hooks/hook_config.hpp"
 
 #include <filesystem>
+#include <string>
+#include <vector>
 #include <optional>
 #include <string>
 
@@ -27,6 +29,9 @@ struct DiscoveryRoots {
   /// Read the project layers even when the project is not trusted (their skip warning is
   /// still given). For `hooks test --all-layers`, which lists them without running them.
   bool read_untrusted_projects = false;
+  /// Codex's `-c key=value` overrides (config_overrides.hpp), applied over the user layer's
+  /// config.toml (its [features], [hooks], [projects] trust) before anything is read from it.
+  std::vector<std::string> config_overrides;
 };
 
 /// Discovers every layer's hooks for `roots.cwd` and applies the user's hook state.

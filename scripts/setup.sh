@@ -3,7 +3,7 @@
 set -euo pipefail
 PKGS=(
   build-essential cmake ninja-build ccache pkg-config
-  libboost1.81-dev libboost-filesystem1.81-dev
+  libboost1.81-dev libboost-filesystem1.81-dev libboost-url1.81-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev catch2
   libvalijson-dev libtomlplusplus-dev nettle-dev libssl-dev ca-certificates openssl python3 tmux
   libsqlite3-dev libsqlitecpp-dev  # the thread index

@@ -20,6 +20,13 @@ int main(int argc, char** argv) {
   // Hook processes may exit without reading their stdin; a write must fail with EPIPE, not kill us.
   std::signal(SIGPIPE, SIG_IGN);
   std::vector<std::string> args(argv + 1, argv + argc);
+  // `codex app-server …`: SDKs launch "the codex binary" with this word first.
+  if (!args.empty() && args[0] == "app-server") args.erase(args.begin());
+  if (!args.empty() && (args[0] == "daemon" || args[0] == "proxy" || args[0] == "generate-ts")) {
+    std::cerr << "app-server: `codex app-server " << args[0]
+              << "` is not supported: app-server is the daemon itself (see --help)\n";
+    return 2;
+  }
   if (!args.empty() && args[0] == "generate-json-schema") {
     if (appserver::asks_for_help(args)) {
       std::cout << appserver::generate_json_schema_help();
@@ -58,10 +65,13 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cl.show_version) {
-    std::cout << "app-server " << appserver::kServerVersion << "\n";
+    // Codex's line (`codex-cli X.Y.Z`), the version of the protocol we speak, so that SDKs
+    // that parse it gate features the same way; what we are follows in parentheses.
+    std::cout << "codex-cli " << appserver::kServerVersion << " (app-server)\n";
     return 0;
   }
   appserver::init_logging(cl.server.log_level);
+  for (const auto& warning : cl.warnings) spdlog::warn("{}", warning);
   try {
     appserver::Server server(cl.server);
     return server.run();

@@ -31,7 +31,7 @@ namespace appserver {
 inline constexpr const char* kServerVersion = "0.169.0";
 
 struct ServerOptions {
-  std::filesystem::path home;            // --home, $APP_SERVER_HOME, ~/.app-server
+  std::filesystem::path home;            // --home, $APP_SERVER_HOME, $CODEX_HOME, ~/.app-server
   std::filesystem::path default_cwd;     // cwd of threads started without one
   std::vector<std::string> listen{"stdio://"};  // stdio://, ws://IP:PORT, unix://PATH
   std::string ws_token;                          // --ws-auth capability-token: the bearer token
@@ -48,6 +48,10 @@ struct ServerOptions {
   std::filesystem::path record;                      // --record FILE ("" = off)
   std::filesystem::path system_config_dir = "/etc/app-server";  // managed hooks layer
   bool bypass_hook_trust = false;                    // --dangerously-bypass-hook-trust
+  std::vector<std::string> config_overrides;         // -c key=value, --enable/--disable (in order)
+  bool strict_config = false;                        // --strict-config: unknown config keys are fatal
+  bool analytics_default_enabled = false;            // --analytics-default-enabled
+  std::string ws_token_sha256;                       // --ws-token-sha256: hex digest of the token
 };
 
 /// Every initialized connection, for notifications that go to all of them (thread/archived,

@@ -35,10 +35,12 @@ void Handlers::on_config_read(const ConnectionPtr&, v2::ConfigReadParams,
   if (!response.config.contains("model_provider")) response.config["model_provider"] = agent->provider();
   if (!response.config.contains("approval_policy")) response.config["approval_policy"] = "never";
   if (!response.config.contains("sandbox_mode")) response.config["sandbox_mode"] = "danger-full-access";
-  if (ctx_.config.exists)
-    for (const auto& key : {"model", "model_provider", "approval_policy", "sandbox_mode"})
-      if (from_file.contains(key))
-        response.origins[key] = {{"name", {{"type", "user"}, {"file", ctx_.config.path.string()}}}};
+  for (const auto& key : {"model", "model_provider", "approval_policy", "sandbox_mode"}) {
+    if (ctx_.config.overridden_keys.count(key))  // -c on the command line: Codex's "session flags" layer
+      response.origins[key] = {{"name", {{"type", "sessionFlags"}}}};
+    else if (ctx_.config.exists && from_file.contains(key))
+      response.origins[key] = {{"name", {{"type", "user"}, {"file", ctx_.config.path.string()}}}};
+  }
   reply(response);
 }
 

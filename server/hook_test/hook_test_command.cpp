@@ -232,7 +232,7 @@ int run_hooks_test(const std::vector<std::string>& args) {
     return 2;
   }
   // The thread settings a turn in this cwd would have (handlers/thread.cpp, server.cpp).
-  const ConfigFile config = load_config_file(a.roots.home / "config.toml");
+  const ConfigFile config = load_config_file(a.roots.home / "config.toml", a.roots.config_overrides);
   const std::string model = config.selected_provider() ? config.model.value_or("gpt-5") : "builtin";
   SampleEvent sample = default_sample(*a.event, a.roots.cwd.string(), model,
                                       config.approval_policy == std::optional<std::string>("never"));

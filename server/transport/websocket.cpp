@@ -17,6 +17,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <openssl/crypto.h>
+#include <openssl/sha.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -48,16 +49,29 @@ std::string lower(std::string s) {
 }
 
 /// Checks `Authorization: Bearer <token>`; returns "" when accepted, else the 401 reason.
-std::string check_bearer(const http::request<http::string_body>& req, const std::string& token) {
-  if (token.empty()) return "";
+std::string sha256_hex(const std::string& text) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : digest) (out += hex[b >> 4]) += hex[b & 15];
+  return out;
+}
+
+/// "" when the request may upgrade: no token configured, or `Authorization: Bearer <token>`
+/// matches the token (or its SHA-256 digest); compared in constant time.
+std::string check_bearer(const http::request<http::string_body>& req, const std::string& token,
+                         const std::string& token_sha256) {
+  if (token.empty() && token_sha256.empty()) return "";
   auto it = req.find(http::field::authorization);
   if (it == req.end()) return "missing websocket bearer token";
   std::string value(it->value());
   auto space = value.find(' ');
   if (space == std::string::npos || lower(value.substr(0, space)) != "bearer")
     return "invalid websocket bearer token";
-  std::string given = value.substr(space + 1);
-  if (given.size() != token.size() || CRYPTO_memcmp(given.data(), token.data(), token.size()) != 0)
+  const std::string given = token.empty() ? sha256_hex(value.substr(space + 1)) : value.substr(space + 1);
+  const std::string& expected = token.empty() ? token_sha256 : token;
+  if (given.size() != expected.size() || CRYPTO_memcmp(given.data(), expected.data(), expected.size()) != 0)
     return "invalid websocket bearer token";
   return "";
 }
@@ -160,7 +174,7 @@ class Session final : public Connection, public SessionBase {
         return respond(http::status::ok, "");
       return respond(http::status::bad_request, "Connection header did not include 'upgrade'\n");
     }
-    if (auto why = check_bearer(request_, options_.bearer_token); !why.empty()) {
+    if (auto why = check_bearer(request_, options_.bearer_token, options_.bearer_token_sha256); !why.empty()) {
       spdlog::warn("{}: refused upgrade: {}", describe(), why);
       return respond(http::status::unauthorized, why + "\n");
     }

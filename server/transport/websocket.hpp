@@ -44,6 +44,7 @@ struct WebSocketBudget {
 
 struct WebSocketOptions {
   std::string bearer_token;                         // "" = no authentication
+  std::string bearer_token_sha256;                  // or: lowercase hex SHA-256 of the token (--ws-token-sha256)
   std::size_t max_message_bytes = 16 * 1024 * 1024;
   std::size_t max_queued_messages = 4096;           // per connection, then disconnect
   std::size_t max_queued_bytes = 64 * 1024 * 1024;  // per connection, then disconnect

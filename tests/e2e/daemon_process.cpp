@@ -312,6 +312,18 @@ Daemon::Daemon(const TempHome& home, std::vector<std::string> extra_args)
   if (websocket_transport() && !has_listen) ws_ = std::make_unique<WsClient>(ws_url());
 }
 
+Daemon::Daemon(const TempHome& home, Launch launch) : impl_(std::make_unique<Impl>()) {
+  std::signal(SIGPIPE, SIG_IGN);
+  // env(1) sets the variables and execs the binary: the daemon is the same process.
+  std::vector<std::string> args = launch.env;
+  args.push_back(app_server_binary());
+  args.insert(args.end(), launch.argv.begin(), launch.argv.end());
+  static int counter = 0;
+  log_ = home.root / ("app-server-launch-" + std::to_string(counter++) + ".log");
+  impl_->log = std::fopen(log_.c_str(), "a");
+  impl_->process.emplace(impl_->io, "/usr/bin/env", args, bp::process_stdio{impl_->in, impl_->out, impl_->log});
+}
+
 Daemon::~Daemon() {
   ws_.reset();
   boost::system::error_code ec;

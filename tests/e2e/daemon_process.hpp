@@ -114,6 +114,13 @@ class WsClient : public Peer {
 class Daemon : public Peer {
  public:
   explicit Daemon(const TempHome& home, std::vector<std::string> extra_args = {});
+  /// A launch as a client SDK does it: exactly `argv` (no --home, no test flags), with the test
+  /// process's environment plus `env` ("NAME=value" entries, replacing same-named ones).
+  struct Launch {
+    std::vector<std::string> argv;
+    std::vector<std::string> env;
+  };
+  Daemon(const TempHome& home, Launch launch);
   ~Daemon() override;
 
   void send_line(const std::string& line) override;

@@ -81,6 +81,20 @@ TEST_CASE("a bearer token is required when configured, and compared exactly", "[
   CHECK(daemon.close() == 0);
 }
 
+TEST_CASE("a token digest (--ws-token-sha256) is checked against the bearer token, as Codex does", "[e2e][ws]") {
+  TempHome home;
+  // sha256("s3cret-token")
+  Daemon daemon(home, {"--listen", "stdio://", "--listen", ws_only(), "--ws-auth", "capability-token",
+                       "--ws-token-sha256", "a81e611a041b13f078bf8ebe5dab4d4fd63fcc5594661c918bec093a2f416a7e"});
+  const std::string url = daemon.ws_url();
+  CHECK(http_get(url, "/", kUpgrade) == std::pair<int, std::string>{401, "missing websocket bearer token\n"});
+  CHECK_THROWS(WsClient(url, "s3cret-tokeN"));
+  CHECK_THROWS(WsClient(url, "a81e611a041b13f078bf8ebe5dab4d4fd63fcc5594661c918bec093a2f416a7e"));  // not the digest itself
+  WsClient client(url, "s3cret-token");
+  CHECK(client.initialize().contains("result"));
+  CHECK(daemon.close() == 0);
+}
+
 TEST_CASE("a non-loopback listener without auth refuses to start", "[e2e][ws]") {
   TempHome home;
   Daemon daemon(home, {"--listen", "ws://0.0.0.0:0"});
