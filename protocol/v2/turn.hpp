@@ -72,6 +72,20 @@ struct TurnStartParams {
 PROTOCOL_STRUCT(TurnStartParams,
                 (threadId, input, cwd, model, approvalPolicy, clientUserMessageId))
 
+/// `turn/steer`: input for the running turn (v2 TurnSteerParams).
+struct TurnSteerParams {
+  std::string threadId;
+  std::vector<UserInput> input;
+  std::string expectedTurnId;  // must be the running turn's id
+  std::optional<std::string> clientUserMessageId;
+};
+PROTOCOL_STRUCT(TurnSteerParams, (threadId, input, expectedTurnId, clientUserMessageId))
+
+struct TurnSteerResponse {
+  std::string turnId;
+};
+PROTOCOL_STRUCT(TurnSteerResponse, (turnId))
+
 struct TurnStartResponse {
   Turn turn;
 };
