@@ -56,9 +56,23 @@ class DecodeError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// An optional field whose explicit `null` means something other than its absence (v2
+/// ThreadStartParams.serviceTier: `null` asks for the default tier, absent keeps the
+/// configured one). Encodes, decodes and has the schema of std::optional<T>; `given` says
+/// whether the member was present in the decoded object.
+template <class T>
+struct Nullable : std::optional<T> {
+  using std::optional<T>::optional;
+  using std::optional<T>::operator=;
+  bool given = false;
+};
+
 namespace detail {
 template <class T> struct is_optional : std::false_type {};
 template <class T> struct is_optional<std::optional<T>> : std::true_type {};
+template <class T> struct is_optional<Nullable<T>> : std::true_type {};
+template <class T> struct is_nullable : std::false_type {};
+template <class T> struct is_nullable<Nullable<T>> : std::true_type {};
 template <class T> struct is_vector : std::false_type {};
 template <class T, class A> struct is_vector<std::vector<T, A>> : std::true_type {};
 template <class T> struct is_string_map : std::false_type {};
@@ -200,6 +214,7 @@ void decode_members(const Json& json, T& out, const DecodePath& path) {
           }
         }
         decode_at(*it, out.*D.pointer, path.child(D.name));
+        if constexpr (is_nullable<Member>::value) (out.*D.pointer).given = true;
       });
 }
 

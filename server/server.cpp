@@ -31,7 +31,8 @@ ServerContext::ServerContext(asio::io_context& io_context, ServerOptions opts)
       ids(make_ids(options.test_mode)), outgoing(*clock, validator, options.validation, io_context.get_executor()),
       store(options.home / "sessions"),
       index(std::make_unique<ThreadIndex>(options.home / "thread-index.sqlite", options.home / "sessions")),
-      config(load_config_file(options.home / "config.toml")),
+      config(load_config_file(options.home / "config.toml", options.config_overrides,
+                              options.analytics_default_enabled)),
       analytics(options.home / "analytics" / "events.jsonl", config.analytics_enabled) {
   std::vector<std::string> environment;
   for (char** e = environ; e && *e; ++e) environment.emplace_back(*e);
@@ -60,7 +61,9 @@ std::vector<ConnectionWeak> ConnectionList::snapshot() const {
 }
 
 hooks::HookSet ServerContext::discover_hooks(const std::string& cwd, bool bypass_trust) const {
-  hooks::HookSet set = hooks::discover({options.system_config_dir, options.home, cwd});
+  hooks::DiscoveryRoots roots{options.system_config_dir, options.home, cwd};
+  roots.config_overrides = options.config_overrides;
+  hooks::HookSet set = hooks::discover(roots);
   set.bypass_trust = bypass_trust || options.bypass_hook_trust;
   std::size_t bypassed = 0;
   for (const auto& h : set.handlers) bypassed += h.runs(true) && !h.runs(false) ? 1 : 0;
@@ -77,6 +80,12 @@ Server::Server(ServerOptions options)
     : ctx_(io_, std::move(options)), handlers_(ctx_), dispatcher_(ctx_, handlers_),
       signals_(io_, SIGINT, SIGTERM), deadline_(io_) {
   ctx_.on_thread_idle = [this] { asio::post(io_, [this] { check_drained(); }); };
+  if (ctx_.options.strict_config && !ctx_.config.unknown_keys.empty()) {
+    std::string keys;
+    for (const auto& k : ctx_.config.unknown_keys) keys += (keys.empty() ? "`" : ", `") + k + "`";
+    throw std::runtime_error("--strict-config: " + ctx_.config.path.string() +
+                             " has fields Codex 0.169 does not recognize: " + keys);
+  }
 }
 
 int Server::run() {
@@ -84,12 +93,14 @@ int Server::run() {
   const bool serve_stdio = std::find(listen.begin(), listen.end(), "stdio://") != listen.end();
   for (const auto& url : listen) {
     if (url == "stdio://") continue;
-    if (ctx_.options.ws_token.empty() && !is_loopback_url(url) && !ctx_.options.allow_unauthenticated_remote)
+    const bool authenticated = !ctx_.options.ws_token.empty() || !ctx_.options.ws_token_sha256.empty();
+    if (!authenticated && !is_loopback_url(url) && !ctx_.options.allow_unauthenticated_remote)
       throw std::runtime_error("refusing to serve " + url +
                                " without authentication on a non-loopback address: use --ws-auth "
                                "capability-token --ws-token-file FILE, or --allow-unauthenticated-remote");
     WebSocketOptions options;
     options.bearer_token = ctx_.options.ws_token;
+    options.bearer_token_sha256 = ctx_.options.ws_token_sha256;
     options.max_message_bytes = ctx_.options.max_message_bytes;
     options.max_queued_bytes = ctx_.options.ws_send_queue_bytes;
     options.max_connections = ctx_.options.ws_max_connections;

@@ -5,6 +5,7 @@ Usage: mock_responses.py SCRIPT.json REQUESTS.jsonl [CERT.pem KEY.pem]
 Prints `listening on http://127.0.0.1:PORT` (https with a certificate) and serves until killed. Each POST .../responses gets
 the next reply of SCRIPT (a JSON array), streamed as server-sent events:
   {"text": "...", "chunks": N}   N response.output_text.delta events, then response.completed
+                                 (any reply may carry "usage": the Responses API usage object)
   {"tool_call": {"call_id", "name", "arguments"}}   a function_call item, then response.completed
   {"status": 500}                an HTTP error with a JSON body
   {"cut": "partial text"}        one delta, then the connection closes without response.completed
@@ -65,7 +66,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.event({"type": "response.output_item.done",
                         "item": {"type": "message", "role": "assistant",
                                  "content": [{"type": "output_text", "text": text}]}})
-        self.event({"type": "response.completed", "response": {"id": "resp_1", "usage": {}}})
+        self.event({"type": "response.completed", "response": {"id": "resp_1", "usage": reply.get("usage", {})}})
         self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
 

@@ -80,9 +80,11 @@ struct ThreadStartParams {
   std::optional<Json> sandbox;
   std::optional<Json> config;
   std::optional<bool> ephemeral;
+  /// `null` asks for the default tier ("default"), absent keeps config.toml's `service_tier`.
+  Nullable<std::string> serviceTier;
 };
 PROTOCOL_STRUCT(ThreadStartParams,
-                (cwd, model, modelProvider, approvalPolicy, sandbox, config, ephemeral))
+                (cwd, model, modelProvider, approvalPolicy, sandbox, config, ephemeral, serviceTier))
 
 /// Result of thread/start and thread/resume: the thread plus its effective settings.
 /// `approvalPolicy` is an AskForApproval (`"never"`…), `sandbox` a SandboxPolicy object.

@@ -30,6 +30,13 @@ struct SamplingRequest {
   std::size_t turn_start = 0;              // index of the current turn's first message
   /// Set (on the thread's strand) when the turn is interrupted; the agent stops streaming.
   std::shared_ptr<const bool> cancelled = std::make_shared<bool>(false);
+  std::optional<std::string> service_tier;  // sent as the Responses API `service_tier` unless "default"
+};
+
+/// Token counts of one model response (the Responses API `usage`; the built-in agent estimates
+/// its own: a token per word of the request's text and of its reply).
+struct TokenCounts {
+  std::int64_t input = 0, cached_input = 0, output = 0, reasoning_output = 0, total = 0;
 };
 
 struct SamplingResult {
@@ -37,6 +44,7 @@ struct SamplingResult {
   std::optional<std::string> error;   // set when the sample failed
   bool cancelled = false;             // stopped because SamplingRequest::cancelled was set
   std::vector<ToolCall> tool_calls;   // run them, append their outputs, and sample again
+  std::optional<TokenCounts> usage;   // as the model reported it (nullopt: not reported)
 };
 
 class Agent {

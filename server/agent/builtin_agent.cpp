@@ -7,6 +7,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <cctype>
 #include <sstream>
 
 namespace appserver {
@@ -96,6 +97,23 @@ asio::awaitable<SamplingResult> BuiltinAgent::sample(
   result.tool_calls = tool_calls(request);
   if (!result.tool_calls.empty()) co_return result;  // call the tools first, no text
   result.text = compose_reply(request);
+  // Its own counts, as a model would report them: a token per whitespace-separated word (not
+  // per byte: a path's length, which differs between machines, must not change the count).
+  auto words = [](const std::string& text) {
+    std::int64_t n = 0;
+    bool in_word = false;
+    for (unsigned char c : text) {
+      const bool space = std::isspace(c) != 0;
+      if (!space && !in_word) ++n;
+      in_word = !space;
+    }
+    return n;
+  };
+  TokenCounts counts;
+  for (const auto& m : request.conversation) counts.input += words(m.text);
+  counts.output = words(result.text);
+  counts.total = counts.input + counts.output;
+  result.usage = counts;
   auto executor = co_await asio::this_coro::executor;
   for (const auto& delta : split_deltas(result.text)) {
     // Yield between deltas so other work on the strand interleaves, as with a real stream.

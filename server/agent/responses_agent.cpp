@@ -1,6 +1,8 @@
 // The OpenAI Responses API agent; see responses_agent.hpp. The only TU with Beast HTTP/SSL.
 #include "server/agent/responses_agent.hpp"
 
+#include "server/agent/provider_url.hpp"
+
 #include "server/agent/responses_format.hpp"
 #include "protocol/json_parse.hpp"
 #include "server/support/cloexec.hpp"
@@ -29,36 +31,7 @@ using Json = nlohmann::json;
 
 namespace {
 
-struct Url {
-  bool tls = false;
-  std::string host, port, path;  // path without a trailing slash
-};
-
-std::optional<Url> parse_url(const std::string& url) {
-  Url out;
-  std::string rest;
-  if (url.rfind("https://", 0) == 0) {
-    out.tls = true;
-    rest = url.substr(8);
-  } else if (url.rfind("http://", 0) == 0) {
-    rest = url.substr(7);
-  } else {
-    return std::nullopt;
-  }
-  const auto slash = rest.find('/');
-  std::string authority = rest.substr(0, slash);
-  out.path = slash == std::string::npos ? "" : rest.substr(slash);
-  while (!out.path.empty() && out.path.back() == '/') out.path.pop_back();
-  const auto colon = authority.rfind(':');
-  if (colon != std::string::npos && authority.find(']') == std::string::npos) {
-    out.host = authority.substr(0, colon);
-    out.port = authority.substr(colon + 1);
-  } else {
-    out.host = authority;
-    out.port = out.tls ? "443" : "80";
-  }
-  return out.host.empty() ? std::nullopt : std::optional<Url>(out);
-}
+using Url = ProviderUrl;
 
 /// The endpoints of `url`. An IP literal with a numeric port (a local model server, the tests'
 /// mock) is used as it is: Asio's async_resolve runs getaddrinfo on a thread of its own, started
@@ -156,11 +129,35 @@ class SseReader {
       }
     } else if (type == "response.completed") {
       completed_ = true;
+      result_.usage = usage_of(event);
     } else if (type == "response.failed" || type == "error") {
       const Json error = event.contains("response") ? event["response"].value("error", Json()) : event;
       result_.error = "model error: " + (error.is_object() ? error.value("message", error.dump()) : event.dump());
       completed_ = true;
     }
+  }
+
+  /// `response.usage` of a response.completed event; nullopt when absent or not an object.
+  static std::optional<TokenCounts> usage_of(const Json& event) {
+    const auto response = event.find("response");
+    if (response == event.end() || !response->is_object()) return std::nullopt;
+    const auto usage = response->find("usage");
+    if (usage == response->end() || !usage->is_object()) return std::nullopt;
+    auto count = [](const Json& object, const char* key) -> std::int64_t {
+      const auto it = object.find(key);
+      return it != object.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
+    };
+    auto detail = [&](const char* details, const char* key) -> std::int64_t {
+      const auto it = usage->find(details);
+      return it != usage->end() && it->is_object() ? count(*it, key) : 0;
+    };
+    TokenCounts c;
+    c.input = count(*usage, "input_tokens");
+    c.cached_input = detail("input_tokens_details", "cached_tokens");
+    c.output = count(*usage, "output_tokens");
+    c.reasoning_output = detail("output_tokens_details", "reasoning_tokens");
+    c.total = usage->contains("total_tokens") ? count(*usage, "total_tokens") : c.input + c.output;
+    return c;
   }
 
   SamplingResult& result_;
@@ -211,13 +208,14 @@ ResponsesAgent::ResponsesAgent(std::string model, ModelProvider provider)
 
 asio::awaitable<SamplingResult> ResponsesAgent::sample(SamplingRequest request,
                                                        std::function<void(const std::string&)> on_delta) {
-  auto url = parse_url(provider_.base_url);
+  auto url = parse_provider_url(provider_.base_url);
   if (!url) co_return SamplingResult{"", "invalid base_url `" + provider_.base_url + "` of model provider " + provider_.id};
   Json body = {{"model", model_}, {"input", responses_input(request.conversation)},
                {"tools", {exec_command_tool()}}, {"tool_choice", "auto"}, {"parallel_tool_calls", false},
                {"stream", true}, {"store", false}};
+  if (request.service_tier && *request.service_tier != "default") body["service_tier"] = *request.service_tier;
   http::request<http::string_body> http_request{http::verb::post, url->path + "/responses", 11};
-  http_request.set(http::field::host, url->host);
+  http_request.set(http::field::host, url->host_header);
   http_request.set(http::field::content_type, "application/json");
   http_request.set(http::field::accept, "text/event-stream");
   http_request.set(http::field::user_agent, "app-server/0.169.0");

@@ -1,6 +1,10 @@
 // config.toml loading; see config_file.hpp.
 #include "server/config/config_file.hpp"
 
+#include "hooks/codex_names.hpp"
+#include "hooks/config_overrides.hpp"
+
+#include <spdlog/spdlog.h>
 #include <toml++/toml.h>
 
 #include <set>
@@ -9,16 +13,24 @@ namespace appserver {
 
 namespace {
 // Keys of Codex's config.toml this server reads here; `hooks`, `projects` and `features` are read
-// by hook discovery (hooks/hook_discovery.cpp); `profile(s)` and `model_reasoning_effort` are
-// accepted silently so existing Codex configs do not warn on every line.
+// by hook discovery (hooks/hook_discovery.cpp). Every other key Codex knows
+// (schema/codex/config-keys.txt) is ignored with a debug line; a key Codex does not know either
+// is a configWarning (and fatal under --strict-config).
 const std::set<std::string> kUsed = {"model", "model_provider", "model_providers", "approval_policy",
-                                     "sandbox_mode"};
-const std::set<std::string> kAcceptedSilently = {"features", "hooks", "projects", "analytics",
-                                                 "model_reasoning_effort", "profile", "profiles"};
+                                     "sandbox_mode", "service_tier", "features", "hooks", "projects", "analytics"};
 const std::set<std::string> kProviderKeys = {"name", "base_url", "wire_api", "env_key",
                                              "requires_openai_auth", "request_max_retries",
-                                             "stream_max_retries", "stream_idle_timeout_ms",
-                                             "supports_websockets", "query_params", "http_headers"};
+                                             "stream_max_retries", "stream_idle_timeout_ms"};
+
+/// Sorts a key this server does not use: known to Codex (a debug line) or unknown (a warning).
+void unused_key(ConfigFile& config, const std::string& where, const std::string& key, bool known_to_codex) {
+  if (known_to_codex) {
+    spdlog::debug("{}: `{}` is a Codex setting this server does not use; ignored", where, key);
+    return;
+  }
+  config.unknown_keys.push_back(key);
+  config.warnings.push_back(where + ": `" + key + "` is not a Codex 0.169 setting; ignored");
+}
 }  // namespace
 
 const ModelProvider* ConfigFile::selected_provider() const {
@@ -48,20 +60,30 @@ nlohmann::json ConfigFile::effective() const {
   return out;
 }
 
-ConfigFile load_config_file(const std::filesystem::path& path) {
+ConfigFile load_config_file(const std::filesystem::path& path, const std::vector<std::string>& overrides,
+                            bool analytics_default) {
   ConfigFile config;
   config.path = path;
+  config.analytics_enabled = analytics_default;
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return config;
-  config.exists = true;
   const std::string where = path.string();
   toml::table table;
-  try {
-    table = toml::parse_file(std::string_view{where});
-  } catch (const toml::parse_error& e) {
-    config.warnings.push_back(where + ": cannot parse: " + std::string(e.description()) + " (line " +
-                              std::to_string(e.source().begin.line) + ")");
-    return config;
+  if (std::filesystem::exists(path, ec)) {
+    config.exists = true;
+    try {
+      table = toml::parse_file(std::string_view{where});
+    } catch (const toml::parse_error& e) {
+      config.warnings.push_back(where + ": cannot parse: " + std::string(e.description()) + " (line " +
+                                std::to_string(e.source().begin.line) + ")");
+      return config;
+    }
+  }
+  hooks::apply_config_overrides(table, overrides);
+  for (const auto& raw : overrides) {
+    std::string key = raw.substr(0, raw.find('='));
+    key.erase(0, key.find_first_not_of(" \t"));
+    key.erase(key.find_last_not_of(" \t") + 1);
+    config.overridden_keys.insert(key);
   }
   auto string_of = [&](const toml::node* node, const std::string& key) -> std::optional<std::string> {
     if (!node) return std::nullopt;
@@ -69,18 +91,19 @@ ConfigFile load_config_file(const std::filesystem::path& path) {
     config.warnings.push_back(where + ": `" + key + "` must be a string; ignored");
     return std::nullopt;
   };
+  const auto& codex_keys = hooks::codex_names("config-keys");
   for (const auto& [key, node] : table) {
     const std::string k(key.str());
-    if (!kUsed.count(k) && !kAcceptedSilently.count(k))
-      config.warnings.push_back(where + ": `" + k + "` is not used by this server; ignored");
+    if (!kUsed.count(k)) unused_key(config, where, k, codex_keys.count(k) > 0);
   }
   config.model = string_of(table.get("model"), "model");
   config.model_provider = string_of(table.get("model_provider"), "model_provider");
   config.approval_policy = string_of(table.get("approval_policy"), "approval_policy");
   config.sandbox_mode = string_of(table.get("sandbox_mode"), "sandbox_mode");
+  config.service_tier = string_of(table.get("service_tier"), "service_tier");
   if (auto analytics = table["analytics"]; analytics && !analytics.is_table())
     config.warnings.push_back(where + ": `analytics` must be a table; ignored");
-  config.analytics_enabled = table["analytics"]["enabled"].value_or(false);
+  config.analytics_enabled = table["analytics"]["enabled"].value_or(analytics_default);
   if (auto providers = table["model_providers"].as_table()) {
     for (const auto& [id, node] : *providers) {
       const std::string pid(id.str());
@@ -92,9 +115,8 @@ ConfigFile load_config_file(const std::filesystem::path& path) {
       ModelProvider p;
       p.id = pid;
       for (const auto& [key, value] : *t)
-        if (!kProviderKeys.count(std::string(key.str())))
-          config.warnings.push_back(where + ": `model_providers." + pid + "." + std::string(key.str()) +
-                                    "` is not used by this server; ignored");
+        if (const std::string k(key.str()); !kProviderKeys.count(k))
+          unused_key(config, where, "model_providers." + pid + "." + k, hooks::codex_names("provider-keys").count(k) > 0);
       p.name = t->get("name") ? t->get("name")->value_or(pid) : pid;
       p.base_url = t->get("base_url") ? t->get("base_url")->value_or(std::string()) : "";
       p.wire_api = t->get("wire_api") ? t->get("wire_api")->value_or(std::string("responses")) : "responses";

@@ -1,6 +1,8 @@
 // `<home>/config.toml`: the model provider and defaults, with Codex's keys, so users can bring
 // their existing Codex config. Keys this server does not use produce warnings (sent to clients
-// as `configWarning`), never failures. Read once at start-up. toml++ does the parsing.
+// as `configWarning`) only for keys Codex does not know either (schema/codex/config-keys.txt);
+// Codex's keys that this server ignores are logged at debug level. Read once at start-up, with
+// the command line's -c overrides applied. toml++ does the parsing.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -9,6 +11,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -33,8 +36,11 @@ struct ConfigFile {
   std::map<std::string, ModelProvider> model_providers;
   std::optional<std::string> approval_policy;  // "never" | "untrusted" | "on-request" | …
   std::optional<std::string> sandbox_mode;
+  std::optional<std::string> service_tier;  // `service_tier`: the Responses API tier of new threads
   bool analytics_enabled = false;      // [analytics] enabled: hook-run events to a local file
   std::vector<std::string> warnings;  // "<path>: …", each becomes a configWarning
+  std::set<std::string> overridden_keys;  // dotted keys set by -c/--enable/--disable (origin "sessionFlags")
+  std::vector<std::string> unknown_keys;  // keys Codex 0.169 does not know either (--strict-config)
   std::filesystem::path path;
   bool exists = false;
 
@@ -46,8 +52,11 @@ struct ConfigFile {
   nlohmann::json effective() const;
 };
 
-/// Reads `path`; a missing file is an empty config. A syntax error is a warning (and an empty
-/// config), not a failure.
-ConfigFile load_config_file(const std::filesystem::path& path);
+/// Reads `path`, then applies Codex's `-c` overrides (hooks/config_overrides.hpp) over it; a
+/// missing file is an empty config. A syntax error is a warning (and an empty config, overrides
+/// not applied), not a failure. `analytics_default`: [analytics] enabled when the file does not
+/// say (--analytics-default-enabled).
+ConfigFile load_config_file(const std::filesystem::path& path, const std::vector<std::string>& overrides = {},
+                            bool analytics_default = false);
 
 }  // namespace appserver

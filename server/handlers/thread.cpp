@@ -43,6 +43,7 @@ Response settings_response(const LiveThread& thread, v2::Thread snapshot) {
   response.cwd = thread.settings().cwd;
   response.approvalPolicy = thread.settings().approval_policy;
   response.sandbox = thread.settings().sandbox;
+  response.serviceTier = thread.settings().service_tier;
   return response;
 }
 
@@ -57,6 +58,7 @@ ThreadSettings settings_from(const ConfigFile& config, const std::string& cwd,
   if (overrides && overrides->is_object())
     settings.bypass_hook_trust = overrides->value("bypass_hook_trust", false) == true;
   if (config.approval_policy) settings.approval_policy = *config.approval_policy;
+  if (config.service_tier) settings.service_tier = *config.service_tier == "fast" ? "priority" : *config.service_tier;
   if (approval && !approval->is_null()) settings.approval_policy = *approval;
   if (sandbox && sandbox->is_string()) {
     const std::string mode = sandbox->get<std::string>();
@@ -86,7 +88,11 @@ void Handlers::on_thread_start(const ConnectionPtr& connection, v2::ThreadStartP
 
   std::shared_ptr<LiveThread> live;
   try {
-    live = LiveThread::create(ctx_, thread, settings_from(ctx_.config, *cwd, params.approvalPolicy, params.sandbox, params.config));
+    ThreadSettings settings = settings_from(ctx_.config, *cwd, params.approvalPolicy, params.sandbox, params.config);
+    if (params.serviceTier.given)  // as the reference: an explicit null is the default tier
+      settings.service_tier = params.serviceTier ? (*params.serviceTier == "fast" ? "priority" : *params.serviceTier)
+                                                 : "default";
+    live = LiveThread::create(ctx_, thread, std::move(settings));
   } catch (const std::exception& e) {
     spdlog::error("thread/start failed: {}", e.what());
     return reply.error(protocol::internal_error(std::string("cannot create thread: ") + e.what()));
@@ -104,9 +110,14 @@ void Handlers::on_thread_start(const ConnectionPtr& connection, v2::ThreadStartP
 void Handlers::on_thread_resume(const ConnectionPtr& connection, v2::ThreadResumeParams params,
                                 Reply<v2::ThreadResumeResponse> reply) {
   auto live = ctx_.registry.find(params.threadId);
+  const bool loaded_now = !live;
   if (!live) {
     auto loaded = ctx_.store.load(params.threadId);
     if (!loaded) return reply.error(protocol::invalid_request("thread not found: " + params.threadId));
+    // The reference writes a thread's rollout at its first turn: a thread without one cannot
+    // be resumed there, with this error. Ours has a file from thread/start; we answer the same.
+    if (loaded->history.turns().empty())
+      return reply.error(protocol::invalid_request("no rollout found for thread id " + params.threadId));
     std::string error;
     auto cwd = resolve_cwd(params.cwd ? params.cwd : std::optional(loaded->history.thread().cwd),
                            ctx_.options.default_cwd, error);
@@ -120,10 +131,14 @@ void Handlers::on_thread_resume(const ConnectionPtr& connection, v2::ThreadResum
     live = ctx_.registry.insert(params.threadId, live);
   }
   const bool include_turns = !params.excludeTurns.value_or(false);
-  post(live->strand(), [live, connection, reply, include_turns] {
+  post(live->strand(), [this, live, connection, reply, include_turns, loaded_now] {
     live->subscribe(connection);
+    // As the reference: a thread loaded by this resume is announced idle before the response,
+    // and its stored token usage follows it. Hook warnings go out once per load.
+    if (loaded_now) ctx_.outgoing.notify(connection, v2::ThreadStatusChangedNotification{live->id(), v2::ThreadStatusIdle{}});
     reply(settings_response<v2::ThreadResumeResponse>(*live, live->snapshot(include_turns)));
-    live->send_hook_warnings(connection);
+    if (const auto& usage = live->token_usage()) ctx_.outgoing.notify(connection, *usage);
+    if (loaded_now) live->send_hook_warnings(connection);
   });
 }
 

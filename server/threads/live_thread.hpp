@@ -38,6 +38,9 @@ struct ThreadSettings {
   protocol::Json approval_policy = "never";
   protocol::Json sandbox = {{"type", "dangerFullAccess"}};
   bool bypass_hook_trust = false;  // thread config `bypass_hook_trust`
+  /// The Responses API `service_tier` ("default", "priority", "flex"; legacy "fast" is
+  /// "priority"); nullopt: none asked for, none sent.
+  std::optional<std::string> service_tier;
 };
 
 class LiveThread : public std::enable_shared_from_this<LiveThread> {
@@ -65,6 +68,8 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   std::string model() const { return agent_->model(); }
   std::string model_provider() const { return agent_->provider(); }
   bool busy() const { return turn_running_; }
+  /// The last thread/tokenUsage/updated (stored), for a resuming client.
+  const std::optional<v2::ThreadTokenUsageUpdatedNotification>& token_usage() const { return history_.token_usage(); }
   const hooks::HookSet& hooks() const { return *hooks_; }
   /// Sends this thread's hook discovery warnings to one connection.
   void send_hook_warnings(const ConnectionPtr& connection) const;
@@ -90,6 +95,10 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   /// stream is cancelled), runs Interrupt hooks, replies {}, and completes the turn as
   /// `interrupted`. Errors if that turn is not running.
   void interrupt(const std::string& turn_id, Reply<v2::TurnInterruptResponse> reply);
+  /// turn/steer: queues `params.input` for the running turn `params.expectedTurnId` and replies
+  /// {turnId}; it joins the turn before the next model request (steer.cpp). Errors as the
+  /// reference: -32600 "no active turn to steer", "expected active turn id `X` but found `Y`".
+  void steer(v2::TurnSteerParams params, Reply<v2::TurnSteerResponse> reply);
   /// Kills running hook processes (shutdown); the turn then completes on its own.
   void cancel_running_hooks();
   /// Applies and stores a metadata notification (thread/name/updated, thread/archived,
@@ -146,6 +155,14 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   /// One model sample; false when the turn ended (failed or interrupted). Tool calls the
   /// agent made are left in `calls`.
   boost::asio::awaitable<bool> sample_reply(TurnState& turn, std::vector<ToolCall>& calls);
+  /// Adds one model response's counts to the thread's stored total and sends (and stores)
+  /// thread/tokenUsage/updated.
+  void report_token_usage(const std::string& turn_id, const TokenCounts& counts);
+  /// report_token_usage() of the turn's last model response, once (after its tool calls ran).
+  void report_pending_usage(TurnState& turn);
+  /// Runs UserPromptSubmit for each queued turn/steer input and adds the ones it does not
+  /// block as userMessage items (steer.cpp).
+  boost::asio::awaitable<void> inject_steers(TurnState& turn);
   /// PreToolUse → the command as a commandExecution item → PostToolUse → output to the model
   /// (tool_runner.cpp).
   boost::asio::awaitable<void> run_tool(TurnState& turn, const ToolCall& call);

@@ -93,6 +93,8 @@ void ThreadHistory::apply(std::string_view method, const protocol::Json& params)
     thread_.name = decode_as<v2::ThreadNameUpdatedNotification>(params, "params").threadName;
   } else if (method == NotificationTraits<v2::ThreadArchivedNotification>::method) {
     archived_ = true;
+  } else if (method == NotificationTraits<v2::ThreadTokenUsageUpdatedNotification>::method) {
+    token_usage_ = decode_as<v2::ThreadTokenUsageUpdatedNotification>(params, "params");
   } else if (method == NotificationTraits<v2::ThreadUnarchivedNotification>::method) {
     archived_ = false;
   } else if (method == kFunctionCallRecord) {

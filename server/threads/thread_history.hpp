@@ -6,6 +6,7 @@
 
 #include "protocol/describe_json.hpp"
 #include "protocol/v2/thread.hpp"
+#include "protocol/v2/token_usage.hpp"
 
 #include <string>
 #include <string_view>
@@ -66,6 +67,8 @@ class ThreadHistory {
   const std::vector<ModelMessage>& model_messages() const { return model_messages_; }
   /// Whether the last thread/archived or thread/unarchived record archived the thread.
   bool archived() const { return archived_; }
+  /// The last stored thread/tokenUsage/updated (its `total` is the thread's running sum).
+  const std::optional<protocol::v2::ThreadTokenUsageUpdatedNotification>& token_usage() const { return token_usage_; }
 
  private:
   protocol::v2::Turn* find_turn(const std::string& id);
@@ -73,6 +76,7 @@ class ThreadHistory {
 
   bool has_thread_ = false;
   bool archived_ = false;
+  std::optional<protocol::v2::ThreadTokenUsageUpdatedNotification> token_usage_;
   protocol::v2::Thread thread_;
   std::vector<ModelMessage> model_messages_;
 };

@@ -168,9 +168,10 @@ asio::awaitable<void> LiveThread::run_tool(TurnState& turn, const ToolCall& call
       co_return;
     }
     if (!verdict.verdict) {
+      // The reference's order: waiting on approval, then the command item, then the request.
+      emit(v2::ThreadStatusChangedNotification{id_, v2::ThreadStatusActive{{v2::ThreadActiveFlag::waitingOnApproval}}});
       emit(v2::ItemStartedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms()});
       started = true;
-      emit(v2::ThreadStatusChangedNotification{id_, v2::ThreadStatusActive{{v2::ThreadActiveFlag::waitingOnApproval}}});
       const std::string decision = co_await request_approval(turn, item);
       if (turn.interrupted) co_return;
       emit(v2::ThreadStatusChangedNotification{id_, v2::ThreadStatusActive{}});

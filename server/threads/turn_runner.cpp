@@ -38,6 +38,10 @@ auto async_run_hooks(asio::any_io_executor ex, std::vector<const hooks::HookHand
       token, std::move(handlers), std::move(invocation));
 }
 
+}  // namespace
+
+
+
 std::string prompt_text(const std::vector<v2::UserInput>& input) {
   std::string text;
   for (const auto& item : input)
@@ -47,9 +51,6 @@ std::string prompt_text(const std::vector<v2::UserInput>& input) {
     }
   return text;
 }
-}  // namespace
-
-
 
 void LiveThread::start_turn(v2::TurnStartParams params, Reply<v2::TurnStartResponse> reply) {
   if (turn_running_) {
@@ -217,7 +218,8 @@ asio::awaitable<bool> LiveThread::sample_reply(TurnState& turn, std::vector<Tool
     co_await run_event(turn, std::move(invocation));
     if (turn.interrupted) co_return false;
   }
-  SamplingRequest request{history_.model_messages(), turn.conversation_start, turn.agent_cancelled};
+  SamplingRequest request{history_.model_messages(), turn.conversation_start, turn.agent_cancelled,
+                          settings_.service_tier};
   auto result = co_await agent_->sample(std::move(request), [&](const std::string& delta) {
     start_item();
     item->text += delta;
@@ -252,8 +254,30 @@ asio::awaitable<bool> LiveThread::sample_reply(TurnState& turn, std::vector<Tool
     emit(v2::ItemCompletedNotification{*item, id_, turn.turn.id, ctx_.clock->now_ms(), std::nullopt});
     turn.last_assistant_message = item->text;
   }
+  // Reported after the response's tool calls have run (the caller), as the reference orders it.
+  turn.pending_usage = result.usage;
+  if (result.tool_calls.empty()) report_pending_usage(turn);
   calls = std::move(result.tool_calls);
   co_return true;
+}
+
+void LiveThread::report_pending_usage(TurnState& turn) {
+  if (!turn.pending_usage) return;
+  report_token_usage(turn.turn.id, *turn.pending_usage);
+  turn.pending_usage.reset();
+}
+
+void LiveThread::report_token_usage(const std::string& turn_id, const TokenCounts& counts) {
+  const v2::TokenUsageBreakdown last{counts.total, counts.input, counts.cached_input, 0, counts.output,
+                                     counts.reasoning_output};
+  v2::TokenUsageBreakdown total = history_.token_usage() ? history_.token_usage()->tokenUsage.total
+                                                          : v2::TokenUsageBreakdown{};
+  total.totalTokens += last.totalTokens;
+  total.inputTokens += last.inputTokens;
+  total.cachedInputTokens += last.cachedInputTokens;
+  total.outputTokens += last.outputTokens;
+  total.reasoningOutputTokens += last.reasoningOutputTokens;
+  emit(v2::ThreadTokenUsageUpdatedNotification{id_, turn_id, {total, last, std::nullopt}});  // stored: resume restores it
 }
 
 asio::awaitable<void> LiveThread::run_turn(std::shared_ptr<TurnState> state) {
@@ -297,6 +321,8 @@ asio::awaitable<void> LiveThread::run_turn(std::shared_ptr<TurnState> state) {
 
   bool stop_hook_active = false;
   for (int continuation = 0;; ++continuation) {
+    co_await inject_steers(turn);  // steered input joins before the model is asked again
+    if (turn.interrupted) co_return co_await finish_interrupted(turn);
     std::vector<ToolCall> calls;
     const bool sampled = co_await sample_reply(turn, calls);
     if (turn.interrupted) co_return co_await finish_interrupted(turn);
@@ -306,7 +332,12 @@ asio::awaitable<void> LiveThread::run_turn(std::shared_ptr<TurnState> state) {
         co_await run_tool(turn, call);
         if (turn.interrupted) co_return co_await finish_interrupted(turn);
       }
+      report_pending_usage(turn);
       --continuation;  // tool rounds are not Stop continuations
+      continue;
+    }
+    if (!turn.steers.empty()) {  // input arrived while the model answered: it answers that too
+      --continuation;
       continue;
     }
     hooks::HookInvocation invocation{

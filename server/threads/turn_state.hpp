@@ -2,6 +2,8 @@
 // the thread's strand.
 #pragma once
 
+#include <deque>
+
 #include "server/threads/live_thread.hpp"
 
 #include <functional>
@@ -18,6 +20,7 @@ struct LiveThread::TurnState {
   std::function<void(std::string)> resolve_approval;       // while waiting for a client's decision
   bool interrupted = false;              // by turn/interrupt, or by a failed history write
   std::optional<std::string> storage_error;  // set with `interrupted` when a write failed
+  std::optional<TokenCounts> pending_usage;  // the last model response's, until its tool calls ran
   std::optional<Reply<v2::TurnInterruptResponse>> interrupt_reply;
   std::shared_ptr<bool> agent_cancelled = std::make_shared<bool>(false);
   std::vector<v2::UserInput> input;
@@ -25,6 +28,16 @@ struct LiveThread::TurnState {
   std::int64_t started_ms = 0;
   std::size_t conversation_start = 0;
   std::optional<std::string> last_assistant_message;
+  /// turn/steer input not yet seen by the model, oldest first: each joins the turn (its
+  /// UserPromptSubmit, then its userMessage item) before the next model request.
+  struct Steer {
+    std::vector<v2::UserInput> input;
+    std::optional<std::string> client_message_id;
+  };
+  std::deque<Steer> steers;
 };
+
+/// The text of a turn's input: its text items joined by newlines.
+std::string prompt_text(const std::vector<v2::UserInput>& input);
 
 }  // namespace appserver

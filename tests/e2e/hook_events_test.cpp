@@ -67,8 +67,11 @@ TEST_CASE("SessionEnd runs when the last subscriber leaves, then the thread is c
   CHECK(payload == Json{{"session_id", thread}, {"transcript_path", payload["transcript_path"]},
                         {"cwd", home.workspace.string()}, {"hook_event_name", "SessionEnd"}, {"reason", "other"}});
   CHECK(daemon.request("thread/loaded/list", Json::object())["result"]["data"] == Json::array());
-  // The thread is stored: it can be resumed.
-  CHECK(daemon.request("thread/resume", {{"threadId", thread}})["result"]["thread"]["id"] == thread);
+  // It had no turn: as the reference (which writes a rollout at the first turn), it cannot be
+  // resumed; thread/read still shows it.
+  CHECK(daemon.request("thread/resume", {{"threadId", thread}})["error"] ==
+        Json{{"code", -32600}, {"message", "no rollout found for thread id " + thread}});
+  CHECK(daemon.request("thread/read", {{"threadId", thread}})["result"]["thread"]["id"] == thread);
 }
 
 TEST_CASE("SessionEnd runs for every loaded thread when the daemon shuts down", "[e2e][events]") {

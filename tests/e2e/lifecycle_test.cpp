@@ -20,8 +20,9 @@ TEST_CASE("a plain turn without hooks streams the reference's notification seque
   std::vector<std::string> head(seq.begin(), seq.begin() + 6);
   CHECK(head == std::vector<std::string>{"<response>", "thread/status/changed", "turn/started",
                                          "item/started", "item/completed", "item/started"});
-  std::vector<std::string> tail(seq.end() - 3, seq.end());
-  CHECK(tail == std::vector<std::string>{"item/completed", "thread/status/changed", "turn/completed"});
+  std::vector<std::string> tail(seq.end() - 4, seq.end());
+  CHECK(tail == std::vector<std::string>{"item/completed", "thread/tokenUsage/updated", "thread/status/changed",
+                                         "turn/completed"});
   CHECK(find_all(messages, "item/agentMessage/delta").size() > 2);
   CHECK(find_all(messages, "hook/started").empty());
 

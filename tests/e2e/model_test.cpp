@@ -28,12 +28,13 @@ std::pair<std::filesystem::path, std::filesystem::path> make_certificate(const T
 TEST_CASE("the Responses API agent streams the model's reply", "[e2e][model]") {
   TempHome home;
   MockModel model(home, Json::parse(R"([{"text": "Hello from the mock model.", "chunks": 3}])"));
-  model.write_config(home, "unknown_key = 1\n");
+  // Keys every Codex config has do not warn (sorted before the unknown one: they would come first).
+  model.write_config(home, "check_for_update_on_startup = false\nunknown_key = 1\n[feedback]\nenabled = false\n");
   Daemon daemon(home);
   daemon.initialize();
   auto warnings = daemon.until("configWarning");
   CHECK(warnings.back()["params"]["summary"] == (home.home / "config.toml").string() +
-                                                    ": `unknown_key` is not used by this server; ignored");
+                                                    ": `unknown_key` is not a Codex 0.169 setting; ignored");
   const std::string thread = start_thread(daemon, home);
   auto messages = run_turn(daemon, thread, "hi");
   CHECK(find_all(messages, "item/agentMessage/delta").size() == 3);

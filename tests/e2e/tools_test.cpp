@@ -197,9 +197,18 @@ TEST_CASE("with approvals on, the client is asked, accept runs the command, decl
       CHECK(request["method"] == "item/commandExecution/requestApproval");
       CHECK(request["params"]["itemId"] == "call_1");
       CHECK(request["params"]["command"] == "touch " + marker.string());
-      CHECK(before.back()["params"]["status"] == Json::parse(R"({"type":"active","activeFlags":["waitingOnApproval"]})"));
+      // The reference's order: waiting on approval, the command item, then the request.
+      REQUIRE(before.size() >= 2);
+      CHECK(before[before.size() - 2]["method"] == "thread/status/changed");
+      CHECK(before[before.size() - 2]["params"]["status"] ==
+            Json::parse(R"({"type":"active","activeFlags":["waitingOnApproval"]})"));
+      CHECK(before.back()["method"] == "item/started");
+      CHECK(before.back()["params"]["item"]["type"] == "commandExecution");
       daemon.send(Json{{"id", request["id"]}, {"result", {{"decision", decision}}}});
       auto rest = daemon.until("turn/completed");
+      REQUIRE(rest.size() >= 2);  // then resolved, active again, and the command's completion
+      CHECK(methods(rest)[0] == "serverRequest/resolved");
+      CHECK(rest[1]["params"]["status"] == Json::parse(R"({"type":"active","activeFlags":[]})"));
       CHECK(find(rest, "serverRequest/resolved") == Json{{"threadId", thread}, {"requestId", request["id"]}});
       Json item = find_all(rest, "item/completed")[0]["item"];
       CHECK(item["status"] == (decision == "accept" ? "completed" : "declined"));
