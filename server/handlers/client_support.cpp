@@ -2,6 +2,9 @@
 // skills/list, collaborationMode/list, plugin/installed, account/bedrock/checkGovCloudRequirements.
 #include "server/handlers/handlers.hpp"
 
+#include "hooks/hook_config.hpp"
+#include "server/config/config_edit.hpp"
+
 namespace appserver {
 
 namespace v2 = protocol::v2;
@@ -35,11 +38,18 @@ void Handlers::on_config_read(const ConnectionPtr&, v2::ConfigReadParams,
   if (!response.config.contains("model_provider")) response.config["model_provider"] = agent->provider();
   if (!response.config.contains("approval_policy")) response.config["approval_policy"] = "never";
   if (!response.config.contains("sandbox_mode")) response.config["sandbox_mode"] = "danger-full-access";
+  // v2 ConfigLayerMetadata {name: ConfigLayerSource, version}: the user layer's version is the
+  // file's, as config/batchWrite reports it; the session flags' is a digest of the overrides.
+  std::string flags;
+  for (const auto& o : ctx_.options.config_overrides) flags += o + "\n";
+  const std::string flags_version = "sha256:" + hooks::sha256_hex(flags);
+  const std::string user_version = config_version(ctx_.config.path);
   for (const auto& key : {"model", "model_provider", "approval_policy", "sandbox_mode"}) {
     if (ctx_.config.overridden_keys.count(key))  // -c on the command line: Codex's "session flags" layer
-      response.origins[key] = {{"name", {{"type", "sessionFlags"}}}};
+      response.origins[key] = {{"name", {{"type", "sessionFlags"}}}, {"version", flags_version}};
     else if (ctx_.config.exists && from_file.contains(key))
-      response.origins[key] = {{"name", {{"type", "user"}, {"file", ctx_.config.path.string()}}}};
+      response.origins[key] = {{"name", {{"type", "user"}, {"file", ctx_.config.path.string()}}},
+                               {"version", user_version}};
   }
   reply(response);
 }

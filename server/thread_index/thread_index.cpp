@@ -33,6 +33,7 @@ namespace {
 
 constexpr int kSchemaVersion = 3;
 constexpr int kBusyTimeoutMs = 5000;     // another daemon's write on the same home
+constexpr int kOpenAttempts = 8;         // 100, 200, … ms apart: 2.8 s in all
 constexpr std::size_t kProgressEvery = 1000;  // files, for the start-up log of a large home
 constexpr std::size_t kCheckPage = 256;       // files stat'ed per background step (~0.4 ms)
 constexpr std::int64_t kRacyMtimeNs = 2'000'000'000;  // see sync_names()
@@ -123,18 +124,23 @@ struct ThreadIndex::Worker {
   /// background, a page at a time between queued operations.
   void open_and_reconcile() {
     markers = std::make_unique<WriterMarkers>(fs::path(db_file).replace_extension(".writers"));
-    try {
-      open();
-    } catch (const SQLite::Exception& e) {
-      // Only damage is repaired by moving the file aside: another daemon may be using it.
-      if (e.getErrorCode() == SQLITE_CORRUPT || e.getErrorCode() == SQLITE_NOTADB) return rebuild(e.what());
-      spdlog::error("thread index {}: {}; thread/list will fail", db_file.string(), e.what());
+    // Another daemon starting on the same new home may hold the database for a moment (its
+    // schema, its WAL set-up): a failure that is not damage is retried (this is the index's
+    // own thread; nothing waits on it but its queue), damage is repaired by moving the file
+    // aside, which is safe only because it is damage.
+    for (int attempt = 1;; ++attempt) {
+      try {
+        open();
+        break;
+      } catch (const SQLite::Exception& e) {
+        if (e.getErrorCode() == SQLITE_CORRUPT || e.getErrorCode() == SQLITE_NOTADB) return rebuild(e.what());
+        if (attempt == kOpenAttempts) return give_up(e.what());
+        spdlog::warn("thread index {}: {} (SQLite code {}); retrying", db_file.string(), e.what(), e.getErrorCode());
+      } catch (const std::exception& e) {
+        if (attempt == kOpenAttempts) return give_up(e.what());
+      }
       db.reset();
-      return;
-    } catch (const std::exception& e) {
-      spdlog::error("thread index {}: {}; thread/list will fail", db_file.string(), e.what());
-      db.reset();
-      return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100 * attempt));
     }
     if (new_database || stats.rebuilt) return guarded([&] { sync_names(true); }), log_reconciled();
     if (markers->unfinished_writers()) {
@@ -149,6 +155,11 @@ struct ThreadIndex::Worker {
     }
     guarded([&] { sync_names(false); });
     asio::post(io, [this] { check_stamps_in_background(std::string()); });
+  }
+
+  void give_up(const std::string& why) {
+    spdlog::error("thread index {}: {}; thread/list will fail", db_file.string(), why);
+    db.reset();
   }
 
   /// Moves a damaged database aside and builds a new one from the session files.

@@ -25,12 +25,20 @@ TEST_CASE("an SDK's `app-server --listen stdio:// -c … --enable …` with CODE
           "[e2e][cli][once]") {
   TempHome home;
   home.write_hooks(kUpsHook);
+  {  // top-level keys go before the [hooks.state] tables that trusting wrote
+    std::ifstream in(home.home / "config.toml");
+    const std::string rest((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::ofstream(home.home / "config.toml") << "model = \"from-file\"\napproval_policy = \"never\"\n" << rest;
+  }
   Daemon daemon = sdk_launch(home, {});
   Json init = daemon.initialize();
   CHECK(init["result"]["codexHome"] == home.home.string());  // CODEX_HOME chose the home
   Json config = daemon.request("config/read", Json::object())["result"];
   CHECK(config["config"]["model"] == "mock");  // -c model="mock", over config.toml
-  CHECK(config["origins"]["model"] == Json{{"name", {{"type", "sessionFlags"}}}});
+  CHECK(config["origins"]["model"]["name"] == Json{{"type", "sessionFlags"}});
+  CHECK(config["origins"]["model"]["version"].get<std::string>().rfind("sha256:", 0) == 0);
+  CHECK(config["origins"]["approval_policy"]["name"] ==
+        Json{{"type", "user"}, {"file", (home.home / "config.toml").string()}});
   const std::string thread = start_thread(daemon, home);
   auto messages = run_turn(daemon, thread, "hello");
   const auto runs = find_all(messages, "hook/completed");
