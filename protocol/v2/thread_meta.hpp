@@ -96,6 +96,22 @@ struct ThreadArchivedNotification {
 };
 PROTOCOL_STRUCT(ThreadArchivedNotification, (threadId))
 
+/// `thread/delete`: removes a stored thread (its file and index row) for good.
+struct ThreadDeleteParams {
+  std::string threadId;
+};
+PROTOCOL_STRUCT(ThreadDeleteParams, (threadId))
+
+struct ThreadDeleteResponse {};
+PROTOCOL_STRUCT(ThreadDeleteResponse, ())
+
+/// `thread/deleted`: sent to every connection after the thread/delete response (not stored:
+/// the thread's file is gone).
+struct ThreadDeletedNotification {
+  std::string threadId;
+};
+PROTOCOL_STRUCT(ThreadDeletedNotification, (threadId))
+
 /// `thread/unarchived`: sent to every connection after the thread/unarchive response; stored.
 struct ThreadUnarchivedNotification {
   std::string threadId;

@@ -472,6 +472,17 @@ void ThreadIndex::upsert(IndexedThread row) {
   });
 }
 
+void ThreadIndex::remove(std::string id) {
+  asio::post(worker_->io, [w = worker_.get(), id = std::move(id)] {
+    if (!w->db) return;
+    try {
+      w->drop_row(id);
+    } catch (const std::exception& e) {
+      spdlog::warn("thread index: dropping {} failed ({}); the next start-up drops it", id, e.what());
+    }
+  });
+}
+
 void ThreadIndex::refresh(fs::path file, asio::any_io_executor reply_on,
                           std::function<void(std::optional<IndexedThread>)> done) {
   asio::post(worker_->io, [w = worker_.get(), file = std::move(file), reply_on, done = std::move(done)]() mutable {

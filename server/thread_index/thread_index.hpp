@@ -94,6 +94,10 @@ class ThreadIndex {
   void refresh(std::filesystem::path file, boost::asio::any_io_executor reply_on,
                std::function<void(std::optional<IndexedThread>)> done);
 
+  /// Drops thread `id`'s row (thread/delete; after its file was removed). Fire and forget: a
+  /// failure is logged, and the next start-up drops the row of a file that is gone.
+  void remove(std::string id);
+
   /// Answers `query` on `reply_on`: the page, or an error text (a database failure).
   using ListResult = std::variant<ListPage, std::string>;
   void list(ListQuery query, boost::asio::any_io_executor reply_on, std::function<void(ListResult)> done);

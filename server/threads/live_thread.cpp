@@ -159,4 +159,8 @@ void LiveThread::cancel_running_hooks() {
   if (running_batch_) running_batch_->cancel();
 }
 
+void LiveThread::announce_unloaded() {
+  emit(v2::ThreadStatusChangedNotification{id_, v2::ThreadStatusNotLoaded{}});
+}
+
 }  // namespace appserver

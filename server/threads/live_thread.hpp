@@ -78,6 +78,9 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   void reload_hooks();
   /// Number of current subscribers.
   std::size_t subscriber_count();
+  /// Tells the subscribers the thread is no longer loaded (thread/status/changed notLoaded),
+  /// before thread/delete unloads it.
+  void announce_unloaded();
   bool is_subscribed(Connection::Id connection) const;
 
   /// Runs SessionEnd hooks (sync, timeouts ≤ 3 s) and then `done` on the strand; used when the
