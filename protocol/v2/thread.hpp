@@ -142,6 +142,34 @@ PROTOCOL_STRUCT(ThreadResumeResponse,
                 (thread, model, modelProvider, serviceTier, cwd, approvalPolicy,
                  approvalsReviewer, sandbox, reasoningEffort))
 
+/// `thread/fork`: a new thread whose history is a copy of `threadId`'s (v2 ThreadForkParams).
+struct ThreadForkParams {
+  std::string threadId;
+  std::optional<std::string> cwd;
+  std::optional<Json> approvalPolicy;
+  std::optional<Json> sandbox;
+  std::optional<Json> config;
+  std::optional<bool> excludeTurns;
+};
+PROTOCOL_STRUCT(ThreadForkParams, (threadId, cwd, approvalPolicy, sandbox, config, excludeTurns))
+
+/// Result of thread/fork: the ThreadStartResponse shape; the thread has the copied turns and
+/// `forkedFromId`.
+struct ThreadForkResponse {
+  Thread thread;
+  std::string model;
+  std::string modelProvider;
+  std::optional<std::string> serviceTier;
+  std::string cwd;
+  Json approvalPolicy;
+  std::string approvalsReviewer = "user";
+  Json sandbox;
+  std::optional<std::string> reasoningEffort;
+};
+PROTOCOL_STRUCT(ThreadForkResponse,
+                (thread, model, modelProvider, serviceTier, cwd, approvalPolicy,
+                 approvalsReviewer, sandbox, reasoningEffort))
+
 /// `thread/read`: a thread's metadata, with its turns when `includeTurns` is true.
 struct ThreadReadParams {
   std::string threadId;

@@ -21,6 +21,9 @@ class Handlers {
 #include "protocol/methods.def"
 
  private:
+  /// thread/fork once the source is known not to be writing a turn (handlers/thread_fork.cpp).
+  void fork_thread(const ConnectionPtr& connection, protocol::v2::ThreadForkParams params,
+                   Reply<protocol::v2::ThreadForkResponse> reply);
   ServerContext& ctx_;
 };
 

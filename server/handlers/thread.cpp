@@ -1,6 +1,7 @@
 // thread/start, thread/resume, thread/read, thread/loaded/list (thread/list: thread_meta.cpp).
 #include "server/handlers/handlers.hpp"
 
+#include "server/handlers/thread_settings.hpp"
 #include "server/threads/live_thread.hpp"
 
 #include <boost/asio/post.hpp>
@@ -15,61 +16,10 @@ namespace appserver {
 namespace v2 = protocol::v2;
 namespace fs = std::filesystem;
 using boost::asio::post;
+using thread_settings::resolve_cwd;
+using thread_settings::settings_from;
+using thread_settings::settings_response;
 
-namespace {
-
-/// Resolves a requested cwd (relative to the server's default cwd); nullopt + error text when
-/// it is not an existing directory.
-std::optional<std::string> resolve_cwd(const std::optional<std::string>& requested,
-                                       const fs::path& fallback, std::string& error) {
-  fs::path cwd = requested && !requested->empty() ? fs::path(*requested) : fallback;
-  if (cwd.is_relative()) cwd = fallback / cwd;
-  std::error_code ec;
-  cwd = fs::weakly_canonical(cwd, ec);
-  if (ec || !fs::is_directory(cwd, ec)) {
-    error = "params.cwd: not an existing directory: " + cwd.string();
-    return std::nullopt;
-  }
-  return cwd.string();
-}
-
-/// ThreadStartResponse or ThreadResumeResponse: the thread plus its effective settings.
-template <class Response>
-Response settings_response(const LiveThread& thread, v2::Thread snapshot) {
-  Response response;
-  response.thread = std::move(snapshot);
-  response.model = thread.model();
-  response.modelProvider = thread.model_provider();
-  response.cwd = thread.settings().cwd;
-  response.approvalPolicy = thread.settings().approval_policy;
-  response.sandbox = thread.settings().sandbox;
-  response.serviceTier = thread.settings().service_tier;
-  return response;
-}
-
-ThreadSettings settings_from(const ConfigFile& config, const std::string& cwd,
-                             const std::optional<protocol::Json>& approval,
-                             const std::optional<protocol::Json>& sandbox,
-                             const std::optional<protocol::Json>& overrides) {
-  ThreadSettings settings;
-  settings.cwd = cwd;
-  // `config: {"bypass_hook_trust": true}` is what the Codex TUI sends under
-  // --dangerously-bypass-hook-trust.
-  if (overrides && overrides->is_object())
-    settings.bypass_hook_trust = overrides->value("bypass_hook_trust", false) == true;
-  if (config.approval_policy) settings.approval_policy = *config.approval_policy;
-  if (config.service_tier) settings.service_tier = *config.service_tier == "fast" ? "priority" : *config.service_tier;
-  if (approval && !approval->is_null()) settings.approval_policy = *approval;
-  if (sandbox && sandbox->is_string()) {
-    const std::string mode = sandbox->get<std::string>();
-    settings.sandbox = {{"type", mode == "read-only"         ? "readOnly"
-                                 : mode == "workspace-write" ? "workspaceWrite"
-                                                             : "dangerFullAccess"}};
-  }
-  return settings;
-}
-
-}  // namespace
 
 void Handlers::on_thread_start(const ConnectionPtr& connection, v2::ThreadStartParams params,
                                Reply<v2::ThreadStartResponse> reply) {

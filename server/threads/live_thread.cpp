@@ -54,12 +54,12 @@ std::shared_ptr<LiveThread> LiveThread::create(ServerContext& ctx, v2::Thread th
 }
 
 std::shared_ptr<LiveThread> LiveThread::resume(ServerContext& ctx, ThreadHistory history,
-                                               ThreadSettings settings) {
+                                               ThreadSettings settings, std::string session_start_source) {
   const std::string id = history.thread().id;
   std::shared_ptr<LiveThread> live(new LiveThread(ctx, id, std::move(settings)));
   live->history_ = std::move(history);
   live->log_ = ctx.store.open_log(id);
-  live->session_start_source_ = "resume";
+  live->session_start_source_ = std::move(session_start_source);
   spdlog::info("thread {} resumed with {} turns", id, live->history_.turns().size());
   return live;
 }

@@ -52,8 +52,11 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   static std::shared_ptr<LiveThread> create(ServerContext& ctx, v2::Thread thread,
                                             ThreadSettings settings);
   /// A stored thread loaded for resume; its first turn runs SessionStart with source "resume".
+  /// `session_start_source`: what the first turn's SessionStart says ("resume"; "fork" for
+  /// a thread/fork copy).
   static std::shared_ptr<LiveThread> resume(ServerContext& ctx, ThreadHistory history,
-                                            ThreadSettings settings);
+                                            ThreadSettings settings,
+                                            std::string session_start_source = "resume");
 
   Strand& strand() { return strand_; }
   const std::string& id() const { return id_; }
