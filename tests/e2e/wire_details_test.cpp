@@ -129,3 +129,21 @@ TEST_CASE("thread/resume of a thread that never ran a turn is the reference's er
         Json{{"code", -32600}, {"message", "no rollout found for thread id " + thread}});
   CHECK(daemon.close() == 0);
 }
+
+TEST_CASE("hook discovery warnings are sent once per load, not again on every thread/resume", "[e2e][wire]") {
+  TempHome home;
+  home.write_hooks(R"({"hooks":{},"not_a_hooks_key":1})");  // a warning naming the file and field
+  Daemon daemon(home);
+  daemon.initialize();
+  Json started = daemon.request("thread/start", {{"cwd", home.workspace.string()}});
+  const std::string thread = started["result"]["thread"]["id"];
+  auto first = daemon.until("warning");
+  CHECK(first.back()["params"]["threadId"] == thread);
+  run_turn(daemon, thread, "hello");
+  daemon.notifications.clear();
+  REQUIRE(daemon.request("thread/resume", {{"threadId", thread}}).contains("result"));  // already loaded
+  CHECK(find_all(daemon.notifications, "warning").empty());
+  daemon.request("thread/loaded/list", Json::object());  // anything sent after the resume has arrived
+  for (const auto& m : daemon.notifications) CHECK(m.value("method", "") != "warning");
+  CHECK(daemon.close() == 0);
+}
