@@ -45,6 +45,8 @@ toml::table value_table(const std::string& text) {
 
 void check_config_override(const std::string& raw) { split(raw); }
 
+std::string config_override_key(const std::string& raw) { return split(raw).first; }
+
 std::string feature_override(const std::string& name, bool enabled) {
   if (!codex_names("features").count(name)) throw std::invalid_argument("Unknown feature flag: " + name);
   return "features." + name + "=" + (enabled ? "true" : "false");

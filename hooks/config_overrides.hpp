@@ -17,6 +17,10 @@ namespace appserver::hooks {
 /// wording: "Invalid override (missing '='): X", "Empty key in override: X".
 void check_config_override(const std::string& raw);
 
+/// The dotted key of a checked override, as it is applied (trimmed, Codex's one alias
+/// `use_legacy_landlock` → `features.use_legacy_landlock`).
+std::string config_override_key(const std::string& raw);
+
 /// `features.<name>=true|false` for --enable/--disable. Throws std::invalid_argument
 /// "Unknown feature flag: X" for a name Codex 0.169 does not accept (hooks/codex_names.hpp).
 std::string feature_override(const std::string& name, bool enabled);

@@ -79,12 +79,7 @@ ConfigFile load_config_file(const std::filesystem::path& path, const std::vector
     }
   }
   hooks::apply_config_overrides(table, overrides);
-  for (const auto& raw : overrides) {
-    std::string key = raw.substr(0, raw.find('='));
-    key.erase(0, key.find_first_not_of(" \t"));
-    key.erase(key.find_last_not_of(" \t") + 1);
-    config.overridden_keys.insert(key);
-  }
+  for (const auto& raw : overrides) config.overridden_keys.insert(hooks::config_override_key(raw));
   auto string_of = [&](const toml::node* node, const std::string& key) -> std::optional<std::string> {
     if (!node) return std::nullopt;
     if (auto v = node->value<std::string>()) return *v;

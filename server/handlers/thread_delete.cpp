@@ -36,9 +36,7 @@ void finish(ServerContext& ctx, const std::string& id, const Reply<v2::ThreadDel
   ctx.index->remove(id);
   spdlog::info("thread {} deleted", id);
   reply(v2::ThreadDeleteResponse{});
-  ctx.outgoing.deliver(ctx.connections.snapshot(), protocol::NotificationTraits<v2::ThreadDeletedNotification>::method,
-                       ctx.outgoing.serialise(protocol::NotificationTraits<v2::ThreadDeletedNotification>::method,
-                                              protocol::encode(v2::ThreadDeletedNotification{id})));
+  ctx.outgoing.notify(ctx.connections.snapshot(), v2::ThreadDeletedNotification{id});
 }
 
 }  // namespace

@@ -94,13 +94,6 @@ std::optional<ListQuery> to_query(const v2::ThreadListParams& p, std::string& er
   return q;
 }
 
-template <class Notification>
-void notify_all(ServerContext& ctx, const Notification& notification) {
-  using Traits = protocol::NotificationTraits<Notification>;
-  ctx.outgoing.deliver(ctx.connections.snapshot(), Traits::method,
-                       ctx.outgoing.serialise(Traits::method, protocol::encode(notification)));
-}
-
 }  // namespace
 
 void Handlers::on_thread_list(const ConnectionPtr& connection, v2::ThreadListParams params,
@@ -163,7 +156,7 @@ void change_metadata(ServerContext& ctx, const ConnectionPtr& connection, const 
       ctx, id, notification, connection->executor(),
       [&ctx, reply, notification, make](v2::Thread thread) {
         reply(make(std::move(thread)));
-        notify_all(ctx, notification);
+        ctx.outgoing.notify(ctx.connections.snapshot(), notification);
       },
       [reply](protocol::RpcError e) { reply.error(std::move(e)); });
 }

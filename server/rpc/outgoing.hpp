@@ -65,6 +65,12 @@ class Outgoing {
     constexpr auto method = protocol::NotificationTraits<Params>::method;
     deliver({connection}, method, serialise(method, protocol::encode(params)));
   }
+  /// The same to every live connection of `to` (serialised once).
+  template <class Params>
+  void notify(const std::vector<ConnectionWeak>& to, const Params& params) const {
+    constexpr auto method = protocol::NotificationTraits<Params>::method;
+    deliver(to, method, serialise(method, protocol::encode(params)));
+  }
 
   /// Sends a server → client request `{"id", "method", "params"}`.
   void request(const ConnectionPtr& connection, std::int64_t id, std::string_view method,
