@@ -47,6 +47,13 @@ ServerContext::ServerContext(asio::io_context& io_context, ServerOptions opts)
     make_agent = [] { return std::make_shared<BuiltinAgent>(); };
   }
   if (!options.record.empty()) recorder = std::make_unique<Recorder>(options.record, *clock);
+  user_shell = "/bin/sh";
+  const char* shell = std::getenv("SHELL");
+  for (const char* candidate : {shell, "/bin/bash"})
+    if (candidate && candidate[0] == '/' && ::access(candidate, X_OK) == 0) {
+      user_shell = candidate;
+      break;
+    }
 }
 
 void ConnectionList::add(const ConnectionPtr& connection) {

@@ -91,6 +91,9 @@ struct ServerContext {
   /// (every `env_key`) and Codex's non-inheritable variables. See docs/hooks.md.
   std::shared_ptr<const std::vector<std::string>> hook_environment;
   HookAnalytics analytics;
+  /// The shell of thread/shellCommand: $SHELL when it is an absolute executable path, else
+  /// /bin/bash, else /bin/sh (chosen once, at start-up).
+  std::string user_shell;
 
   /// Hook discovery for `cwd` with this server's layers (system dir, home, project). With
   /// `bypass_trust` (or --dangerously-bypass-hook-trust) untrusted hooks run, and the set's

@@ -25,6 +25,15 @@ void Handlers::on_turn_steer(const ConnectionPtr&, v2::TurnSteerParams params, R
   post(live->strand(), [live, params = std::move(params), reply]() mutable { live->steer(std::move(params), reply); });
 }
 
+void Handlers::on_thread_shell_command(const ConnectionPtr&, v2::ThreadShellCommandParams params,
+                                       Reply<v2::ThreadShellCommandResponse> reply) {
+  auto live = ctx_.registry.find(params.threadId);
+  if (!live) return reply.error(protocol::invalid_request("thread not loaded: " + params.threadId));
+  post(live->strand(), [live, params = std::move(params), reply]() mutable {
+    live->shell_command(std::move(params), reply);
+  });
+}
+
 void Handlers::on_turn_interrupt(const ConnectionPtr&, v2::TurnInterruptParams params,
                                  Reply<v2::TurnInterruptResponse> reply) {
   auto live = ctx_.registry.find(params.threadId);

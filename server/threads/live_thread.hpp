@@ -105,6 +105,11 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   /// {turnId}; it joins the turn before the next model request (steer.cpp). Errors as the
   /// reference: -32600 "no active turn to steer", "expected active turn id `X` but found `Y`".
   void steer(v2::TurnSteerParams params, Reply<v2::TurnSteerResponse> reply);
+  /// thread/shellCommand: replies {} and runs `params.command` with the user's shell in the
+  /// thread's cwd as a `userShell` commandExecution item — in the running turn, or in a turn of
+  /// its own when idle; no hooks run (user_shell.cpp). Errors: -32600 "command must not be
+  /// empty", -32602 for a negative timeoutMs.
+  void shell_command(v2::ThreadShellCommandParams params, Reply<v2::ThreadShellCommandResponse> reply);
   /// Kills running hook processes (shutdown); the turn then completes on its own.
   void cancel_running_hooks();
   /// Applies and stores a metadata notification (thread/name/updated, thread/archived,
@@ -172,6 +177,9 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   /// PreToolUse → the command as a commandExecution item → PostToolUse → output to the model
   /// (tool_runner.cpp).
   boost::asio::awaitable<void> run_tool(TurnState& turn, const ToolCall& call);
+  /// The item of one thread/shellCommand; `own_turn`: it also announces and completes `turn`.
+  boost::asio::awaitable<void> run_user_shell(std::shared_ptr<TurnState> turn, bool own_turn,
+                                              std::string command, std::int64_t timeout_ms);
   void record_tool_output(const TurnState& turn, const std::string& call_id, const std::string& output);
   /// Asks every subscribed client `item/commandExecution/requestApproval`; the first answer
   /// wins ("accept", "decline" or "cancel"; an interrupt answers "cancel").

@@ -10,7 +10,8 @@
 namespace appserver {
 
 void LiveThread::steer(v2::TurnSteerParams params, Reply<v2::TurnSteerResponse> reply) {
-  if (!active_turn_) return reply.error(protocol::invalid_request("no active turn to steer"));
+  if (!active_turn_ || active_turn_->user_shell_only)
+    return reply.error(protocol::invalid_request("no active turn to steer"));
   TurnState& turn = *active_turn_;
   if (turn.turn.id != params.expectedTurnId)
     return reply.error(protocol::invalid_request("expected active turn id `" + params.expectedTurnId +

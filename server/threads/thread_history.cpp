@@ -111,10 +111,10 @@ void ThreadHistory::apply(std::string_view method, const protocol::Json& params)
     if (!params.is_object() || !params.contains("summary") || !params["summary"].is_string())
       throw protocol::DecodeError("params.summary: expected string");
     model_messages_ = {{"user", params["summary"].get<std::string>()}};
-  } else if (method == kDeveloperMessageRecord) {
+  } else if (method == kDeveloperMessageRecord || method == kUserContextRecord) {
     if (!params.is_object() || !params.contains("text") || !params["text"].is_string())
       throw protocol::DecodeError("params.text: expected string");
-    model_messages_.push_back({"developer", params["text"].get<std::string>()});
+    model_messages_.push_back({method == kUserContextRecord ? "user" : "developer", params["text"].get<std::string>()});
   }
 }
 

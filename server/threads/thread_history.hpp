@@ -28,6 +28,9 @@ struct ModelMessage {
 /// Internal stored record (never sent): a developer message from hook context.
 /// params: `{"turnId": string, "text": string}`.
 inline constexpr std::string_view kDeveloperMessageRecord = "$/developerMessage";
+/// Internal stored record: context the model sees as a user message that is not a userMessage
+/// item (a thread/shellCommand's `<user_shell_command>` record). params: `{turnId, text}`.
+inline constexpr std::string_view kUserContextRecord = "$/userContext";
 /// Internal stored record: a tool call of the model. params: `{turnId, callId, name, arguments}`.
 inline constexpr std::string_view kFunctionCallRecord = "$/functionCall";
 /// Internal stored record: what the model got back. params: `{turnId, callId, output}`.

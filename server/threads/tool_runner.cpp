@@ -7,6 +7,7 @@
 
 #include "hooks/hook_input.hpp"
 #include "server/threads/tool_texts.hpp"
+#include "server/tools/async_command.hpp"
 #include "server/tools/output_capture.hpp"
 
 #include <boost/asio/async_result.hpp>
@@ -20,20 +21,7 @@ using hooks::HookEventName;
 
 namespace {
 constexpr std::int64_t kDefaultCommandTimeoutMs = 60'000;
-constexpr std::size_t kMaxCommandOutputBytes = 1 << 20;
 
-template <class Token>
-auto async_run_command(asio::any_io_executor ex, hooks::CommandSpec spec,
-                       std::shared_ptr<hooks::RunningCommand>& running, Token&& token) {
-  return asio::async_initiate<Token, void(hooks::CommandResult)>(
-      [ex, &running](auto handler, hooks::CommandSpec spec) {
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        running = hooks::run_command(ex, std::move(spec), [shared](hooks::CommandResult result) {
-          (*shared)(std::move(result));
-        });
-      },
-      token, std::move(spec));
-}
 }  // namespace
 
 bool LiveThread::approval_required() const {
@@ -188,7 +176,7 @@ asio::awaitable<void> LiveThread::run_tool(TurnState& turn, const ToolCall& call
 
   // The client gets the first MiB (streamed, then in the item); the model gets the reference's
   // head + tail of all of it (tools/output_capture.hpp); nothing else of the output is kept.
-  OutputCapture output(kMaxCommandOutputBytes);
+  OutputCapture output(kClientOutputBytes);
   hooks::CommandSpec spec;
   spec.command = command;
   spec.cwd = cwd;
@@ -200,7 +188,9 @@ asio::awaitable<void> LiveThread::run_tool(TurnState& turn, const ToolCall& call
       emit(v2::CommandExecutionOutputDeltaNotification{id_, turn.turn.id, item_id, std::string(shown)});
   };
   const std::int64_t started_ms = ctx_.clock->now_ms();
-  auto result = co_await async_run_command(strand_, std::move(spec), turn.running_command, asio::use_awaitable);
+  auto result = co_await async_run_command(
+      strand_, std::move(spec), [&turn](auto running) { turn.running_command = std::move(running); },
+      asio::use_awaitable);
   turn.running_command.reset();
   if (turn.interrupted) co_return;  // as the reference: no item/completed for a killed command
 

@@ -127,6 +127,7 @@ void LiveThread::stop_active_turn() {
   turn.interrupted = true;
   *turn.agent_cancelled = true;
   if (turn.running_command) turn.running_command->cancel();
+  for (const auto& shell : turn.user_shells) shell->cancel();
   if (turn.resolve_approval) turn.resolve_approval("cancel");
   cancel_running_hooks();
 }

@@ -17,6 +17,8 @@ namespace appserver {
 struct LiveThread::TurnState {
   v2::Turn turn;
   std::shared_ptr<hooks::RunningCommand> running_command;  // the tool command, while it runs
+  std::vector<std::shared_ptr<hooks::RunningCommand>> user_shells;  // thread/shellCommand runs
+  bool user_shell_only = false;  // a turn made for one thread/shellCommand (no model, no steer)
   std::function<void(std::string)> resolve_approval;       // while waiting for a client's decision
   bool interrupted = false;              // by turn/interrupt, or by a failed history write
   std::optional<std::string> storage_error;  // set with `interrupted` when a write failed

@@ -21,6 +21,8 @@ namespace appserver {
 
 /// The model's budget for one tool output, in bytes (the reference's Bytes(10_000)).
 inline constexpr std::size_t kModelOutputBytes = 10'000;
+/// What clients get of one command's output (streamed, then aggregatedOutput), in bytes.
+inline constexpr std::size_t kClientOutputBytes = 1 << 20;
 
 class OutputCapture {
  public:
