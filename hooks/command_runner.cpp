@@ -13,6 +13,11 @@
 //   `cmd &`): after kExitGrace, with the output read so far. The descendants are left running
 //   (a hook's `notify-send … &` is meant to outlive it); they lose their stdout/stderr.
 // - the timeout or cancel(): the whole process group is killed and the run ends at once.
+//
+// A pty run (command/exec `tty`): the master side comes from posix_openpt(O_CLOEXEC), so the
+// daemon never holds the slave; the child opens the slave by name after POSIX_SPAWN_SETSID
+// (glibc applies setsid before the file actions), which makes it the controlling terminal. A
+// pty's reads end with EIO once every process holding the slave has exited: that is its EOF.
 #include "hooks/command_runner.hpp"
 
 #include "hooks/child_exit.hpp"
@@ -26,10 +31,14 @@
 #include <array>
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 extern char** environ;
@@ -80,24 +89,36 @@ class CommandRun final : public RunningCommand, public std::enable_shared_from_t
       return;
     }
     auto self = shared_from_this();
-    read_stream(out_, out_buf_, result_.stdout_text, out_eof_);
-    read_stream(err_, err_buf_, result_.stderr_text, err_eof_);
+    read_stream(out_, out_buf_, result_.stdout_text, out_eof_, false);
+    if (!spec_.pty) read_stream(err_, err_buf_, result_.stderr_text, err_eof_, true);
     watch_child_exit(ex_, pgid_, [self](int status) { self->on_exit(status); });
-    asio::async_write(in_, asio::buffer(spec_.stdin_data),
-                      [self](boost::system::error_code ec, std::size_t) {
-                        // EPIPE: the hook exited without reading its input; that is fine.
-                        if (ec && ec != asio::error::broken_pipe &&
-                            ec != asio::error::operation_aborted && !self->finished_)
-                          self->result_.error = "failed to write hook stdin: " + ec.message();
-                        boost::system::error_code ignored;
-                        self->in_.close(ignored);
-                      });
+    if (!spec_.stdin_data.empty()) stdin_queue_.push_back(std::move(spec_.stdin_data));
+    stdin_closing_ = !spec_.stream_stdin && !spec_.pty;
+    pump_stdin();
     timer_.expires_after(spec_.timeout);
     timer_.async_wait([self](boost::system::error_code ec) {
       if (ec || self->finished_) return;
       self->result_.timed_out = true;
       self->kill_group();
     });
+  }
+
+  bool write_stdin(std::string data, bool close) override {
+    if ((!spec_.stream_stdin && !spec_.pty) || stdin_closing_ || finished_) return false;
+    if (!data.empty()) stdin_queue_.push_back(std::move(data));
+    stdin_closing_ = close;
+    pump_stdin();
+    return true;
+  }
+
+  std::string resize(TerminalSize size) override {
+    if (!spec_.pty) return "not a terminal";
+    if (finished_) return "the command is no longer running";
+    struct winsize ws {};
+    ws.ws_row = size.rows;
+    ws.ws_col = size.cols;
+    if (::ioctl(out_.native_handle(), TIOCSWINSZ, &ws) != 0) return os_error(errno);
+    return "";
   }
 
   void cancel() override {
@@ -115,6 +136,7 @@ class CommandRun final : public RunningCommand, public std::enable_shared_from_t
 
  private:
   int spawn() {
+    if (spec_.pty) return spawn_on_pty();
     Pipe in, out, err;
     if (!in.open() || !out.open() || !err.open()) {
       int e = errno;
@@ -128,44 +150,8 @@ class CommandRun final : public RunningCommand, public std::enable_shared_from_t
     posix_spawn_file_actions_adddup2(&actions, in.read, 0);
     posix_spawn_file_actions_adddup2(&actions, out.write, 1);
     posix_spawn_file_actions_adddup2(&actions, err.write, 2);
-    // Every descriptor of the daemon is close-on-exec already; this makes "the child holds
-    // exactly its own stdin/stdout/stderr" true even for one a library opened without it.
-    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
-    if (!spec_.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, spec_.cwd.c_str());
-
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    sigset_t defaults, empty;
-    sigemptyset(&empty);
-    sigemptyset(&defaults);
-    sigaddset(&defaults, SIGPIPE);  // the daemon ignores SIGPIPE; hooks get the default
-    sigaddset(&defaults, SIGINT);
-    sigaddset(&defaults, SIGTERM);
-    posix_spawnattr_setsigdefault(&attr, &defaults);
-    posix_spawnattr_setsigmask(&attr, &empty);
-    posix_spawnattr_setpgroup(&attr, 0);  // own process group, so a timeout kills the tree
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
-                                        POSIX_SPAWN_SETSIGMASK);
-
-    std::vector<std::string> env_storage;
-    std::vector<char*> envp;
-    char** env = environ;
-    if (spec_.environment) {
-      env_storage = *spec_.environment;
-      for (auto& e : env_storage) envp.push_back(e.data());
-      envp.push_back(nullptr);
-      env = envp.data();
-    }
-    // A shell command line, or (the [hooks] argv form) a program run without a shell.
-    std::vector<std::string> words = spec_.argv;
-    if (words.empty()) words = {"/bin/sh", "-c", spec_.command};
-    std::vector<char*> argv;
-    for (auto& w : words) argv.push_back(w.data());
-    argv.push_back(nullptr);
     pid_t pid = -1;
-    int rc = ::posix_spawnp(&pid, argv[0], &actions, &attr, argv.data(), env);
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
+    int rc = spawn_with(actions, false, pid);
     ::close(in.read);
     ::close(out.write);
     ::close(err.write);
@@ -182,11 +168,121 @@ class CommandRun final : public RunningCommand, public std::enable_shared_from_t
     return 0;
   }
 
-  void read_stream(asio::readable_pipe& pipe, std::array<char, 16384>& buf, std::string& sink, bool& eof) {
+  /// The pty variant of spawn(): the master is read through `out_` and written through `in_`
+  /// (a duplicate, so each Asio object owns its descriptor).
+  int spawn_on_pty() {
+    int master = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0) return errno;
+    char slave[128];
+    struct winsize ws {};
+    ws.ws_row = spec_.pty->rows;
+    ws.ws_col = spec_.pty->cols;
+    int writer = -1;
+    if (::grantpt(master) != 0 || ::unlockpt(master) != 0 || ::ptsname_r(master, slave, sizeof slave) != 0 ||
+        ::ioctl(master, TIOCSWINSZ, &ws) != 0 || (writer = ::fcntl(master, F_DUPFD_CLOEXEC, 0)) < 0) {
+      int e = errno;
+      ::close(master);
+      return e;
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, slave, O_RDWR, 0);  // after setsid: the ctty
+    posix_spawn_file_actions_adddup2(&actions, 0, 1);
+    posix_spawn_file_actions_adddup2(&actions, 0, 2);
+    pid_t pid = -1;
+    int rc = spawn_with(actions, true, pid);
+    if (rc != 0) {
+      ::close(master);
+      ::close(writer);
+      return rc;
+    }
+    pgid_ = pid;  // a session leader leads its process group too
+    out_.assign(master);
+    in_.assign(writer);
+    err_eof_ = true;
+    return 0;
+  }
+
+  /// posix_spawnp of the spec's command with `actions` (destroyed here) plus the common ones:
+  /// closefrom(3), chdir, default signals, an empty mask, and a process group of its own (or,
+  /// with `new_session`, a session of its own). Returns 0 or the errno.
+  int spawn_with(posix_spawn_file_actions_t& actions, bool new_session, pid_t& pid) {
+    // Every descriptor of the daemon is close-on-exec already; this makes "the child holds
+    // exactly its own stdin/stdout/stderr" true even for one a library opened without it.
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+    if (!spec_.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, spec_.cwd.c_str());
+
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t defaults, empty;
+    sigemptyset(&empty);
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGPIPE);  // the daemon ignores SIGPIPE; hooks get the default
+    sigaddset(&defaults, SIGINT);
+    sigaddset(&defaults, SIGTERM);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    posix_spawnattr_setsigmask(&attr, &empty);
+    posix_spawnattr_setpgroup(&attr, 0);  // own process group, so a timeout kills the tree
+    posix_spawnattr_setflags(&attr, (new_session ? POSIX_SPAWN_SETSID : POSIX_SPAWN_SETPGROUP) |
+                                        POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+
+    std::vector<std::string> env_storage;
+    std::vector<char*> envp;
+    char** env = environ;
+    if (spec_.environment) {
+      env_storage = *spec_.environment;
+      for (auto& e : env_storage) envp.push_back(e.data());
+      envp.push_back(nullptr);
+      env = envp.data();
+    }
+    // A shell command line, or (the [hooks] argv form) a program run without a shell.
+    std::vector<std::string> words = spec_.argv;
+    if (words.empty()) words = {"/bin/sh", "-c", spec_.command};
+    std::vector<char*> argv;
+    for (auto& w : words) argv.push_back(w.data());
+    argv.push_back(nullptr);
+    int rc = ::posix_spawnp(&pid, argv[0], &actions, &attr, argv.data(), env);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    return rc;
+  }
+
+  /// Writes the stdin queue in order, one async_write at a time; closes stdin once the queue
+  /// is empty and closing was asked (a pty keeps its terminal: the master is also the output).
+  void pump_stdin() {
+    if (stdin_writing_ || finished_) return;
+    if (stdin_queue_.empty()) {
+      boost::system::error_code ignored;
+      if (stdin_closing_ && !spec_.pty) in_.close(ignored);
+      return;
+    }
+    stdin_writing_ = true;
+    asio::async_write(in_, asio::buffer(stdin_queue_.front()),
+                      [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                        self->stdin_writing_ = false;
+                        if (!self->stdin_queue_.empty()) self->stdin_queue_.pop_front();
+                        if (ec) {
+                          // EPIPE: the command exited without reading its input; that is fine.
+                          if (ec != asio::error::broken_pipe && ec != asio::error::operation_aborted &&
+                              !self->finished_)
+                            self->result_.error = "failed to write hook stdin: " + ec.message();
+                          self->stdin_queue_.clear();
+                          self->stdin_closing_ = true;
+                          boost::system::error_code ignored;
+                          if (!self->spec_.pty) self->in_.close(ignored);
+                          return;
+                        }
+                        self->pump_stdin();
+                      });
+  }
+
+  void read_stream(asio::readable_pipe& pipe, std::array<char, 16384>& buf, std::string& sink, bool& eof,
+                   bool is_stderr) {
     auto self = shared_from_this();
-    pipe.async_read_some(asio::buffer(buf), [self, &pipe, &buf, &sink, &eof](
+    pipe.async_read_some(asio::buffer(buf), [self, &pipe, &buf, &sink, &eof, is_stderr](
                                                 boost::system::error_code ec, std::size_t n) {
       if (self->finished_) return;
+      if (n > 0 && self->spec_.on_stream) self->spec_.on_stream(is_stderr, std::string_view(buf.data(), n));
       if (n > 0 && self->spec_.on_output && !self->finished_) self->spec_.on_output(std::string(buf.data(), n));
       if (n > 0) {
         std::size_t room = self->spec_.max_output_bytes > sink.size()
@@ -200,7 +296,7 @@ class CommandRun final : public RunningCommand, public std::enable_shared_from_t
         self->maybe_complete();
         return;
       }
-      self->read_stream(pipe, buf, sink, eof);
+      self->read_stream(pipe, buf, sink, eof, is_stderr);
     });
   }
 
@@ -208,6 +304,7 @@ class CommandRun final : public RunningCommand, public std::enable_shared_from_t
     exited_ = true;
     if (finished_) return;  // timed out or cancelled: the result is already out
     if (status != -1 && WIFEXITED(status)) result_.exit_code = WEXITSTATUS(status);
+    if (status != -1 && WIFSIGNALED(status)) result_.signal = WTERMSIG(status);
     if (out_eof_ && err_eof_) return complete_now();
     // Something else holds the pipes (a background descendant): read what is there, briefly.
     grace_.expires_after(kExitGrace);
@@ -260,6 +357,8 @@ class CommandRun final : public RunningCommand, public std::enable_shared_from_t
   asio::steady_timer timer_;
   asio::steady_timer grace_;
   std::array<char, 16384> out_buf_, err_buf_;  // not zeroed: 32 KiB of memset per hook run
+  std::deque<std::string> stdin_queue_;  // front: being written
+  bool stdin_writing_ = false, stdin_closing_ = false;
   CommandResult result_;
   std::chrono::steady_clock::time_point started_;
   pid_t pgid_ = -1;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "protocol/v2/client_support.hpp"
+#include "protocol/v2/command_exec.hpp"
 #include "protocol/v2/hook.hpp"
 #include "protocol/v2/initialize.hpp"
 #include "protocol/v2/item.hpp"

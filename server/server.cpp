@@ -3,6 +3,7 @@
 
 #include "server/agent/builtin_agent.hpp"
 #include "server/agent/responses_agent.hpp"
+#include "server/exec/command_exec.hpp"
 #include "server/threads/live_thread.hpp"
 
 #include <boost/asio/post.hpp>
@@ -47,6 +48,7 @@ ServerContext::ServerContext(asio::io_context& io_context, ServerOptions opts)
     make_agent = [] { return std::make_shared<BuiltinAgent>(); };
   }
   if (!options.record.empty()) recorder = std::make_unique<Recorder>(options.record, *clock);
+  command_exec = std::make_unique<CommandExecManager>(*this);
   user_shell = "/bin/sh";
   const char* shell = std::getenv("SHELL");
   for (const char* candidate : {shell, "/bin/bash"})
@@ -55,6 +57,8 @@ ServerContext::ServerContext(asio::io_context& io_context, ServerOptions opts)
       break;
     }
 }
+
+ServerContext::~ServerContext() = default;
 
 void ConnectionList::add(const ConnectionPtr& connection) {
   std::lock_guard lock(mutex_);
@@ -128,6 +132,7 @@ int Server::run() {
   if (serve_stdio) {
     stdio_ = std::make_shared<StdioConnection>(io_, dispatcher_, ctx_.options.max_message_bytes,
                                                [this] {
+                                                 ctx_.command_exec->connection_closed(stdio_->id());
                                                  asio::post(io_, [this] { begin_shutdown(false); });
                                                });
     stdio_->recorder = ctx_.recorder.get();
@@ -148,6 +153,7 @@ void Server::finish() {
   if (finished_) return;
   finished_ = true;
   signals_.cancel();
+  ctx_.command_exec->terminate_all();
   // Phase 2: close the transports; whatever happens, the process ends 3 s later.
   auto transports_closing = std::make_shared<bool>(false);
   auto close_transports = [this, transports_closing] {

@@ -27,6 +27,8 @@
 
 namespace appserver {
 
+class CommandExecManager;
+
 /// Version reported in userAgent and Thread.cliVersion.
 inline constexpr const char* kServerVersion = "0.169.0";
 
@@ -68,6 +70,7 @@ class ConnectionList {
 
 struct ServerContext {
   ServerContext(boost::asio::io_context& io, ServerOptions opts);
+  ~ServerContext();
 
   boost::asio::io_context& io;
   ServerOptions options;
@@ -94,6 +97,8 @@ struct ServerContext {
   /// The shell of thread/shellCommand: $SHELL when it is an absolute executable path, else
   /// /bin/bash, else /bin/sh (chosen once, at start-up).
   std::string user_shell;
+  /// command/exec processes (server/exec/command_exec.hpp).
+  std::unique_ptr<CommandExecManager> command_exec;
 
   /// Hook discovery for `cwd` with this server's layers (system dir, home, project). With
   /// `bypass_trust` (or --dangerously-bypass-hook-trust) untrusted hooks run, and the set's

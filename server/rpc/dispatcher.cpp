@@ -1,6 +1,8 @@
 // The method table and the cross-cutting request rules; see dispatcher.hpp.
 #include "server/rpc/dispatcher.hpp"
 
+#include "server/exec/command_exec.hpp"
+
 #include <spdlog/spdlog.h>
 
 namespace appserver {
@@ -35,6 +37,8 @@ Dispatcher::Dispatcher(ServerContext& ctx, Handlers& handlers) : ctx_(ctx), hand
 #include "protocol/methods.def"
   // clang-format on
 }
+
+void Dispatcher::on_closed(const ConnectionPtr& connection) { ctx_.command_exec->connection_closed(connection->id()); }
 
 void Dispatcher::reject(const ConnectionPtr& connection, const protocol::RpcError& error) {
   ctx_.outgoing.reply_error(connection, nullptr, error);

@@ -22,6 +22,10 @@ class Dispatcher {
   /// handling is logged and answered InternalError (id null).
   void on_message(const ConnectionPtr& connection, std::string_view text);
 
+  /// The transport lost `connection` (the peer closed it, or it was dropped): its
+  /// command/exec processes are killed. Any thread.
+  void on_closed(const ConnectionPtr& connection);
+
   /// Answers a message that the transport had to reject (e.g. too large) with `error`.
   void reject(const ConnectionPtr& connection, const protocol::RpcError& error);
 

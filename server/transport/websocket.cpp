@@ -265,6 +265,7 @@ class Session final : public Connection, public SessionBase {
     if (ec) {
       if (!ignorable(ec)) spdlog::warn("{}: read failed: {}", describe(), ec.message());
       spdlog::info("{}: disconnected", describe());
+      dispatcher_.on_closed(shared());
       closing_ = true;
       message_timer_.cancel();
       init_timer_.cancel();
