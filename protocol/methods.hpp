@@ -4,6 +4,7 @@
 
 #include "protocol/v2/client_support.hpp"
 #include "protocol/v2/command_exec.hpp"
+#include "protocol/v2/fuzzy_file_search.hpp"
 #include "protocol/v2/hook.hpp"
 #include "protocol/v2/initialize.hpp"
 #include "protocol/v2/item.hpp"

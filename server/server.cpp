@@ -4,6 +4,7 @@
 #include "server/agent/builtin_agent.hpp"
 #include "server/agent/responses_agent.hpp"
 #include "server/exec/command_exec.hpp"
+#include "server/file_search/file_search.hpp"
 #include "server/threads/live_thread.hpp"
 
 #include <boost/asio/post.hpp>
@@ -49,6 +50,7 @@ ServerContext::ServerContext(asio::io_context& io_context, ServerOptions opts)
   }
   if (!options.record.empty()) recorder = std::make_unique<Recorder>(options.record, *clock);
   command_exec = std::make_unique<CommandExecManager>(*this);
+  file_search = std::make_unique<FileSearch>(*hook_environment);
   user_shell = "/bin/sh";
   const char* shell = std::getenv("SHELL");
   for (const char* candidate : {shell, "/bin/bash"})

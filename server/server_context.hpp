@@ -28,6 +28,7 @@
 namespace appserver {
 
 class CommandExecManager;
+class FileSearch;
 
 /// Version reported in userAgent and Thread.cliVersion.
 inline constexpr const char* kServerVersion = "0.169.0";
@@ -99,6 +100,8 @@ struct ServerContext {
   std::string user_shell;
   /// command/exec processes (server/exec/command_exec.hpp).
   std::unique_ptr<CommandExecManager> command_exec;
+  /// fuzzyFileSearch, on its own worker thread (server/file_search/file_search.hpp).
+  std::unique_ptr<FileSearch> file_search;
 
   /// Hook discovery for `cwd` with this server's layers (system dir, home, project). With
   /// `bypass_trust` (or --dangerously-bypass-hook-trust) untrusted hooks run, and the set's
