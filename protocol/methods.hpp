@@ -10,6 +10,7 @@
 #include "protocol/v2/item.hpp"
 #include "protocol/v2/shell_command.hpp"
 #include "protocol/v2/thread.hpp"
+#include "protocol/v2/thread_history_edit.hpp"
 #include "protocol/v2/token_usage.hpp"
 #include "protocol/v2/turn.hpp"
 

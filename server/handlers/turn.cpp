@@ -34,6 +34,13 @@ void Handlers::on_thread_shell_command(const ConnectionPtr&, v2::ThreadShellComm
   });
 }
 
+void Handlers::on_thread_revert(const ConnectionPtr&, v2::ThreadRevertParams params,
+                                Reply<v2::ThreadRevertResponse> reply) {
+  auto live = ctx_.registry.find(params.threadId);
+  if (!live) return reply.error(protocol::invalid_request("thread not loaded: " + params.threadId));
+  post(live->strand(), [live, params = std::move(params), reply]() mutable { live->revert(std::move(params), reply); });
+}
+
 void Handlers::on_turn_interrupt(const ConnectionPtr&, v2::TurnInterruptParams params,
                                  Reply<v2::TurnInterruptResponse> reply) {
   auto live = ctx_.registry.find(params.threadId);

@@ -110,6 +110,10 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   /// its own when idle; no hooks run (user_shell.cpp). Errors: -32600 "command must not be
   /// empty", -32602 for a negative timeoutMs.
   void shell_command(v2::ThreadShellCommandParams params, Reply<v2::ThreadShellCommandResponse> reply);
+  /// thread/revert: drops the turn `params.beforeTurnId` and every later one (a running turn
+  /// is interrupted first), then replies and sends thread/reverted (revert/thread_revert.cpp).
+  /// Errors: -32600 "turn not found: <id>"; -32603 when the revert cannot be stored.
+  void revert(v2::ThreadRevertParams params, Reply<v2::ThreadRevertResponse> reply);
   /// Kills running hook processes (shutdown); the turn then completes on its own.
   void cancel_running_hooks();
   /// Applies and stores a metadata notification (thread/name/updated, thread/archived,
@@ -205,6 +209,7 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   std::shared_ptr<TurnState> active_turn_;
   std::string session_start_source_ = "startup";  // "" once SessionStart has run
   bool turn_running_ = false;
+  std::vector<std::function<void()>> when_idle_;  // run (posted) once the running turn ends
   bool session_ended_ = false;
   struct AsyncJob;
   std::deque<std::shared_ptr<AsyncJob>> async_queue_;

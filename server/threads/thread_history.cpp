@@ -3,6 +3,8 @@
 
 #include "protocol/methods.hpp"
 
+#include <algorithm>
+
 namespace appserver {
 
 namespace v2 = protocol::v2;
@@ -42,6 +44,7 @@ void ThreadHistory::apply(std::string_view method, const protocol::Json& params)
     auto n = decode_as<v2::ThreadStartedNotification>(params, "params");
     thread_ = std::move(n.thread);
     thread_.turns.clear();
+    turn_message_start_.clear();
     has_thread_ = true;
   } else if (method == NotificationTraits<v2::TurnStartedNotification>::method) {
     auto n = decode_as<v2::TurnStartedNotification>(params, "params");
@@ -50,6 +53,7 @@ void ThreadHistory::apply(std::string_view method, const protocol::Json& params)
     n.turn.itemsView = v2::TurnItemsView::full;
     if (n.turn.startedAt) touch(*n.turn.startedAt);
     thread_.turns.push_back(std::move(n.turn));
+    turn_message_start_.push_back(model_messages_.size());
   } else if (method == NotificationTraits<v2::ItemCompletedNotification>::method) {
     auto n = decode_as<v2::ItemCompletedNotification>(params, "params");
     if (auto* user = std::get_if<v2::UserMessageItem>(&n.item)) {
@@ -111,6 +115,18 @@ void ThreadHistory::apply(std::string_view method, const protocol::Json& params)
     if (!params.is_object() || !params.contains("summary") || !params["summary"].is_string())
       throw protocol::DecodeError("params.summary: expected string");
     model_messages_ = {{"user", params["summary"].get<std::string>()}};
+    for (auto& start : turn_message_start_) start = std::min<std::size_t>(start, model_messages_.size());
+  } else if (method == kRevertRecord) {
+    if (!params.is_object() || !params.contains("beforeTurnId") || !params["beforeTurnId"].is_string())
+      throw protocol::DecodeError("params.beforeTurnId: expected string");
+    const std::string before = params["beforeTurnId"].get<std::string>();
+    for (std::size_t i = 0; i < thread_.turns.size(); ++i)
+      if (thread_.turns[i].id == before) {
+        model_messages_.resize(std::min(model_messages_.size(), turn_message_start_[i]));
+        thread_.turns.resize(i);
+        turn_message_start_.resize(i);
+        break;
+      }
   } else if (method == kDeveloperMessageRecord || method == kUserContextRecord) {
     if (!params.is_object() || !params.contains("text") || !params["text"].is_string())
       throw protocol::DecodeError("params.text: expected string");
@@ -152,6 +168,10 @@ std::string compaction_summary(const std::vector<ModelMessage>& conversation) {
   if (calls > 0) out += "\nTool calls made (" + std::to_string(calls) + "):\n" + tools;
   if (!last_reply.empty()) out += "\nLast assistant reply:\n" + shorten(last_reply) + "\n";
   return out;
+}
+
+bool ThreadHistory::has_turn(const std::string& turn_id) const {
+  return std::any_of(thread_.turns.begin(), thread_.turns.end(), [&](const auto& t) { return t.id == turn_id; });
 }
 
 void ThreadHistory::finish_replay() {

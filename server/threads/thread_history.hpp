@@ -36,6 +36,10 @@ inline constexpr std::string_view kFunctionCallRecord = "$/functionCall";
 /// Internal stored record: what the model got back. params: `{turnId, callId, output}`.
 inline constexpr std::string_view kFunctionCallOutputRecord = "$/functionCallOutput";
 
+/// Internal stored record: thread/revert dropped the turn `beforeTurnId` and every later one
+/// (items, hook runs and what the model saw of them). params: `{beforeTurnId}`.
+inline constexpr std::string_view kRevertRecord = "$/revert";
+
 /// Internal stored record: a compaction replaced the conversation with `summary`.
 /// params: `{turnId, summary}`.
 inline constexpr std::string_view kCompactionRecord = "$/compaction";
@@ -63,6 +67,8 @@ class ThreadHistory {
   void finish_replay();
 
   bool has_thread() const { return has_thread_; }
+  /// Whether `turn_id` is one of the thread's turns.
+  bool has_turn(const std::string& turn_id) const;
   /// The thread with every turn (itemsView `full`). Status is left as stored.
   const protocol::v2::Thread& thread() const { return thread_; }
   protocol::v2::Thread& thread() { return thread_; }
@@ -82,6 +88,9 @@ class ThreadHistory {
   std::optional<protocol::v2::ThreadTokenUsageUpdatedNotification> token_usage_;
   protocol::v2::Thread thread_;
   std::vector<ModelMessage> model_messages_;
+  /// For each turn (same order as thread_.turns): the size of model_messages_ when it started,
+  /// where a revert cuts the conversation (after a compaction: at most the summary's size).
+  std::vector<std::size_t> turn_message_start_;
 };
 
 }  // namespace appserver

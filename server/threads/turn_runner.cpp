@@ -400,6 +400,7 @@ void LiveThread::complete_turn(TurnState& turn, v2::TurnStatus status,
   deliver_unstored_ = false;
   if (turn.storage_error) storage_error_.clear();  // the next turn tries the disk again
   ctx_.on_thread_idle();
+  for (auto& waiter : std::exchange(when_idle_, {})) asio::post(strand_, std::move(waiter));
 }
 
 }  // namespace appserver

@@ -137,3 +137,31 @@ TEST_CASE("the store skips a torn last line and keeps every complete record", "[
   CHECK_FALSE(store.load("../etc/passwd"));
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("a $/revert record drops its turn and the later ones, with what the model saw of them", "[history]") {
+  ThreadHistory history;
+  for (const auto& [method, params] : one_turn()) history.apply(method, params);
+  const auto after_first = history.model_messages();
+  // A second turn, recorded the same way under another id, with a user shell record.
+  for (auto [method, params] : one_turn()) {
+    if (method == "thread/started") continue;
+    std::string text = params.dump();
+    for (std::size_t at; (at = text.find("turn-1")) != std::string::npos;) text.replace(at, 6, "turn-2");
+    history.apply(method, Json::parse(text));
+  }
+  history.apply("$/userContext", Json{{"turnId", "turn-2"}, {"text", "<user_shell_command>…"}});
+  REQUIRE(history.turns().size() == 2);
+  CHECK(history.model_messages().size() > after_first.size());
+  history.apply("$/revert", Json{{"beforeTurnId", "turn-2"}});
+  REQUIRE(history.turns().size() == 1);
+  CHECK(history.turns()[0].id == "turn-1");
+  CHECK(history.model_messages() == after_first);
+  CHECK(history.has_turn("turn-1"));
+  CHECK_FALSE(history.has_turn("turn-2"));
+  history.apply("$/revert", Json{{"beforeTurnId", "unknown"}});  // nothing to cut
+  CHECK(history.turns().size() == 1);
+  history.apply("$/revert", Json{{"beforeTurnId", "turn-1"}});
+  CHECK(history.turns().empty());
+  CHECK(history.model_messages().empty());
+  CHECK_THROWS_AS(history.apply("$/revert", Json{{"beforeTurnId", 5}}), protocol::DecodeError);
+}
