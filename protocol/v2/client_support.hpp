@@ -154,6 +154,22 @@ struct GovCloudRequirementsResponse {
 };
 PROTOCOL_STRUCT(GovCloudRequirementsResponse, (isGovCloud, shouldWarn))
 
+/// `thread/backgroundTerminals/list` (experimental v2 ThreadBackgroundTerminalsListParams /
+/// Response; the TUI asks after /fork). This server keeps no background terminals (its
+/// exec_command runs each command to completion), so the list is always empty.
+struct ThreadBackgroundTerminalsListParams {
+  std::optional<std::string> cursor;
+  std::optional<std::uint32_t> limit;
+  std::string threadId;
+};
+PROTOCOL_STRUCT(ThreadBackgroundTerminalsListParams, (cursor, limit, threadId))
+
+struct ThreadBackgroundTerminalsListResponse {
+  std::vector<Json> data;
+  std::optional<std::string> nextCursor;
+};
+PROTOCOL_STRUCT(ThreadBackgroundTerminalsListResponse, (data, nextCursor))
+
 /// `configWarning`: something in config.toml was not used or not understood.
 struct ConfigWarningNotification {
   std::string summary;

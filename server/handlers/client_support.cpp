@@ -78,6 +78,11 @@ void Handlers::on_plugin_installed(const ConnectionPtr&, v2::PluginInstalledPara
   reply(v2::PluginInstalledResponse{});
 }
 
+void Handlers::on_background_terminals_list(const ConnectionPtr&, v2::ThreadBackgroundTerminalsListParams,
+                                            Reply<v2::ThreadBackgroundTerminalsListResponse> reply) {
+  reply(v2::ThreadBackgroundTerminalsListResponse{});
+}
+
 void Handlers::on_gov_cloud_requirements(const ConnectionPtr&, v2::EmptyParams,
                                          Reply<v2::GovCloudRequirementsResponse> reply) {
   reply(v2::GovCloudRequirementsResponse{});

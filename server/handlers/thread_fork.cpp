@@ -36,7 +36,7 @@ void Handlers::fork_thread(const ConnectionPtr& connection, v2::ThreadForkParams
   v2::Thread fork = from;
   fork.id = fork.sessionId = ctx_.ids->next("thread");
   fork.forkedFromId = source_id;
-  fork.name = std::nullopt;
+  // The name is kept (as the reference does; recorded); archived state is not.
   fork.createdAt = fork.updatedAt = ctx_.clock->now_sec();
   fork.path = ctx_.store.path_for(fork.id).string();
   fork.cwd = *cwd;

@@ -29,7 +29,7 @@ TEST_CASE("thread/fork copies the turns into a new thread whose first turn start
     fork = thread["id"];
     CHECK(fork != source);
     CHECK(thread["forkedFromId"] == source);
-    CHECK(thread["name"].is_null());  // metadata is not copied
+    CHECK(thread["name"] == "original");  // the name is copied, as the reference does
     CHECK(thread["preview"] == "the original prompt");
     CHECK(thread["status"] == Json{{"type", "idle"}});
     REQUIRE(thread["turns"].size() == 1);

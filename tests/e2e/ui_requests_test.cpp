@@ -42,6 +42,8 @@ TEST_CASE("a UI's startup requests get valid, empty-where-nothing-exists results
   CHECK(page["data"][0]["items"][0]["content"][0]["text"] == "two");  // newest first
   CHECK(page["nextCursor"] == "1");
   CHECK(result("thread/turns/list", {{"threadId", thread}, {"cursor", "1"}})["data"][0]["items"][0]["content"][0]["text"] == "one");
+  // The TUI asks after /fork; exec_command keeps no background terminals.
+  CHECK(result("thread/backgroundTerminals/list", {{"threadId", thread}}) == Json{{"data", Json::array()}, {"nextCursor", nullptr}});
   CHECK(daemon.close() == 0);
 }
 
