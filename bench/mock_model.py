@@ -12,7 +12,8 @@ All events of one reply are written with a single send (after the headers; TCP_N
 the mock is not the bottleneck;
 A request whose last user message says `run tool=PATH` (and that has no tool output yet) is
 answered with an `exec_command` call of `python3 PATH`; once its output is in the request, with
-a short text. `--log FILE` appends every request body to FILE as one JSON line.
+a short text. A request that says `reply_delay_ms=N` is answered after N ms (a slow model, for
+input typed while a turn runs). `--log FILE` appends every request body to FILE as one JSON line.
 `GET /floor?deltas=N` returns the same body without a model server in between, for measuring
 the mock's own floor.
 """
@@ -20,6 +21,7 @@ import http.server
 import json
 import re
 import sys
+import time
 
 
 def events(deltas, delta_bytes=0):
@@ -95,6 +97,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if LOG:
             with open(LOG, "ab") as f:
                 f.write(body.replace(b"\n", b" ") + b"\n")
+        delay = re.findall(rb"reply_delay_ms=(\d+)", body)
+        if delay:
+            time.sleep(int(delay[-1]) / 1000)
         tool = re.findall(rb"run tool=([^\"\\ ]+)", body)
         if tool and b'"function_call_output"' not in body:
             self.send_body(tool_call("python3 " + tool[-1].decode()))
