@@ -7,6 +7,7 @@ PKGS=(
   nlohmann-json3-dev libspdlog-dev libfmt-dev catch2
   libvalijson-dev libtomlplusplus-dev nettle-dev libssl-dev ca-certificates openssl python3 tmux
   libsqlite3-dev libsqlitecpp-dev  # the thread index
+  libdtl-dev  # line diffs of fileChange items (header-only)
   clang libclang-rt-14-dev procps  # libFuzzer targets (scripts/fuzz); pkill in tests
 )
 # Hooks in node are part of the e2e suite; any node will do (the image may ship its own).

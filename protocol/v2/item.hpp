@@ -108,8 +108,51 @@ struct CommandExecutionItem {
 PROTOCOL_STRUCT(CommandExecutionItem, (id, command, cwd, processId, source, status, commandActions,
                                        aggregatedOutput, exitCode, durationMs))
 
+/// v2 PatchChangeKind: what one file change of a fileChange item does.
+struct AddPatchChangeKind {
+  static constexpr const char* type_tag = "add";
+  bool operator==(const AddPatchChangeKind&) const = default;
+};
+PROTOCOL_STRUCT(AddPatchChangeKind, ())
+struct DeletePatchChangeKind {
+  static constexpr const char* type_tag = "delete";
+  bool operator==(const DeletePatchChangeKind&) const = default;
+};
+PROTOCOL_STRUCT(DeletePatchChangeKind, ())
+struct UpdatePatchChangeKind {
+  static constexpr const char* type_tag = "update";
+  std::optional<std::string> move_path;  // absolute; the wire's snake_case
+  bool operator==(const UpdatePatchChangeKind&) const = default;
+};
+PROTOCOL_STRUCT(UpdatePatchChangeKind, (move_path))
+using PatchChangeKind = std::variant<AddPatchChangeKind, DeletePatchChangeKind, UpdatePatchChangeKind>;
+PROTOCOL_UNION(PatchChangeKind)
+
+/// v2 FileUpdateChange. `diff`: an added file's content, a deleted file's content, or an
+/// update's unified diff hunks (`@@ -a,b +c,d @@`, one line of context), as the reference.
+struct FileUpdateChange {
+  std::string diff;
+  PatchChangeKind kind;
+  std::string path;  // absolute
+  bool operator==(const FileUpdateChange&) const = default;
+};
+PROTOCOL_STRUCT(FileUpdateChange, (diff, kind, path))
+
+enum class PatchApplyStatus { inProgress, completed, failed, declined };
+PROTOCOL_ENUM(PatchApplyStatus, inProgress, completed, failed, declined)
+
+/// `fileChange` (v2 FileChangeThreadItem): the files one apply_patch changes.
+struct FileChangeItem {
+  static constexpr const char* type_tag = "fileChange";
+  std::vector<FileUpdateChange> changes;
+  std::string id;
+  PatchApplyStatus status = PatchApplyStatus::inProgress;
+  bool operator==(const FileChangeItem&) const = default;
+};
+PROTOCOL_STRUCT(FileChangeItem, (changes, id, status))
+
 using ThreadItem = std::variant<UserMessageItem, AgentMessageItem, HookPromptItem, CommandExecutionItem,
-                                ContextCompactionItem>;
+                                ContextCompactionItem, FileChangeItem>;
 PROTOCOL_UNION(ThreadItem)
 
 /// The `id` member of any ThreadItem.
@@ -177,6 +220,24 @@ struct CommandExecutionRequestApprovalResponse {
   Json decision;
 };
 PROTOCOL_STRUCT(CommandExecutionRequestApprovalResponse, (decision))
+
+/// `item/fileChange/requestApproval` (v2 FileChangeRequestApprovalParams): may the fileChange
+/// item `itemId` be written? The answer is a FileChangeRequestApprovalResponse
+/// `{decision: "accept" | "acceptForSession" | "decline" | "cancel"}`.
+struct FileChangeRequestApprovalParams {
+  std::optional<std::string> grantRoot;
+  std::string itemId;
+  std::optional<std::string> reason;
+  std::int64_t startedAtMs = 0;
+  std::string threadId;
+  std::string turnId;
+};
+PROTOCOL_STRUCT(FileChangeRequestApprovalParams, (grantRoot, itemId, reason, startedAtMs, threadId, turnId))
+
+struct FileChangeRequestApprovalResponse {
+  Json decision;
+};
+PROTOCOL_STRUCT(FileChangeRequestApprovalResponse, (decision))
 
 /// `serverRequest/resolved`: a server request was answered (or withdrawn); `requestId` is the
 /// id the request carried.

@@ -24,6 +24,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -188,6 +189,14 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   /// Asks every subscribed client `item/commandExecution/requestApproval`; the first answer
   /// wins ("accept", "decline" or "cancel"; an interrupt answers "cancel").
   boost::asio::awaitable<std::string> request_approval(TurnState& turn, const v2::CommandExecutionItem& item);
+  /// The same for any approval request: `method` with `params` to every subscriber; `what`
+  /// names it in logs.
+  boost::asio::awaitable<std::string> request_approval(TurnState& turn, std::string_view method,
+                                                       protocol::Json params, std::string what);
+  /// exec_command running an `apply_patch <<EOF` heredoc, as the reference intercepts it: a
+  /// fileChange item instead of a command, no PostToolUse (apply_patch/patch_tool.cpp).
+  boost::asio::awaitable<void> run_intercepted_patch(TurnState& turn, const ToolCall& call,
+                                                     std::string patch, std::optional<std::string> workdir);
   bool approval_required() const;
   boost::asio::awaitable<void> finish_interrupted(TurnState& turn);
   void complete_turn(TurnState& turn, v2::TurnStatus status, std::optional<v2::TurnError> error);
@@ -209,7 +218,8 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   std::shared_ptr<TurnState> active_turn_;
   std::string session_start_source_ = "startup";  // "" once SessionStart has run
   bool turn_running_ = false;
-  std::vector<std::function<void()>> when_idle_;  // run (posted) once the running turn ends
+  std::vector<std::function<void()>> when_idle_;
+  std::set<std::string> session_approved_paths_;  // files a fileChange acceptForSession covers  // run (posted) once the running turn ends
   bool session_ended_ = false;
   struct AsyncJob;
   std::deque<std::shared_ptr<AsyncJob>> async_queue_;

@@ -6,6 +6,7 @@
 #include "server/threads/turn_state.hpp"
 
 #include "hooks/hook_input.hpp"
+#include "server/apply_patch/invocation.hpp"
 #include "server/threads/tool_texts.hpp"
 #include "server/tools/async_command.hpp"
 #include "server/tools/output_capture.hpp"
@@ -29,17 +30,22 @@ bool LiveThread::approval_required() const {
 }
 
 asio::awaitable<std::string> LiveThread::request_approval(TurnState& turn, const v2::CommandExecutionItem& item) {
+  v2::CommandExecutionRequestApprovalParams params{id_, turn.turn.id, item.id, ctx_.clock->now_ms(),
+                                                   item.command, item.cwd, item.commandActions, std::nullopt};
+  co_return co_await request_approval(turn, "item/commandExecution/requestApproval", protocol::encode(params),
+                                      "`" + item.command + "`");
+}
+
+asio::awaitable<std::string> LiveThread::request_approval(TurnState& turn, std::string_view method,
+                                                          protocol::Json json, std::string what) {
   const std::int64_t request_id = ctx_.pending.next_id();
   std::vector<ConnectionPtr> clients;
   for (const auto& weak : subscribers_)
     if (auto c = weak.lock()) clients.push_back(c);
   if (clients.empty()) {
-    spdlog::warn("thread {}: no client to ask for approval of `{}`; declining", id_, item.command);
+    spdlog::warn("thread {}: no client to ask for approval of {}; declining", id_, what);
     co_return "decline";
   }
-  v2::CommandExecutionRequestApprovalParams params{id_, turn.turn.id, item.id, ctx_.clock->now_ms(),
-                                                   item.command, item.cwd, item.commandActions, std::nullopt};
-  const protocol::Json json = protocol::encode(params);
   std::string decision = co_await asio::async_initiate<decltype(asio::use_awaitable), void(std::string)>(
       [&](auto handler) {
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
@@ -66,7 +72,7 @@ asio::awaitable<std::string> LiveThread::request_approval(TurnState& turn, const
                                  state->resolve_approval(answer);
                              });
                            });
-          ctx_.outgoing.request(client, request_id, "item/commandExecution/requestApproval", json);
+          ctx_.outgoing.request(client, request_id, method, json);
         }
       },
       asio::use_awaitable);
@@ -124,6 +130,12 @@ asio::awaitable<void> LiveThread::run_tool(TurnState& turn, const ToolCall& call
       spdlog::info("thread {}: PreToolUse rewrote `{}` to `{}`", id_, command, rewritten->get<std::string>());
       command = rewritten->get<std::string>();
     }
+  }
+
+  // `apply_patch <<'EOF' … EOF` is a file change, not a command (as the reference).
+  if (auto patch = apply_patch::match_invocation(command)) {
+    co_await run_intercepted_patch(turn, call, std::move(patch->patch), std::move(patch->workdir));
+    co_return;
   }
 
   // The command, as a commandExecution item.
