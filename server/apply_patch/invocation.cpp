@@ -1,17 +1,12 @@
 // apply_patch invocations in a command line; see invocation.hpp.
 #include "server/apply_patch/invocation.hpp"
+#include "server/apply_patch/patch_parser.hpp"
 
 #include <cctype>
 
 namespace appserver::apply_patch {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 /// One shell word at the start of `s` (plain, '…' or "…" without escapes); advances `s`.
 std::optional<std::string> take_word(std::string_view& s) {

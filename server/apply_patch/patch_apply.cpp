@@ -81,7 +81,7 @@ std::string write_atomically(const fs::path& path, const std::string& content) {
   return "";
 }
 
-std::string trim(std::string_view s, bool left, bool right) {
+std::string trim_sides(std::string_view s, bool left, bool right) {
   std::size_t b = 0, e = s.size();
   auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; };
   if (left)
@@ -94,7 +94,7 @@ std::string trim(std::string_view s, bool left, bool right) {
 /// The reference's last matching pass: typographic dashes, quotes and spaces as ASCII.
 std::string normalise(const std::string& s) {
   std::string out;
-  const std::string t = trim(s, true, true);
+  const std::string t = trim_sides(s, true, true);
   for (std::size_t i = 0; i < t.size();) {
     const unsigned char c = static_cast<unsigned char>(t[i]);
     if (c < 0x80) {
@@ -207,9 +207,9 @@ std::optional<std::size_t> seek_sequence(const std::vector<std::string>& lines,
     return std::nullopt;
   };
   if (auto i = search([](const std::string& a, const std::string& b) { return a == b; })) return i;
-  if (auto i = search([](const std::string& a, const std::string& b) { return trim(a, false, true) == trim(b, false, true); }))
+  if (auto i = search([](const std::string& a, const std::string& b) { return trim_sides(a, false, true) == trim_sides(b, false, true); }))
     return i;
-  if (auto i = search([](const std::string& a, const std::string& b) { return trim(a, true, true) == trim(b, true, true); }))
+  if (auto i = search([](const std::string& a, const std::string& b) { return trim_sides(a, true, true) == trim_sides(b, true, true); }))
     return i;
   return search([](const std::string& a, const std::string& b) { return normalise(a) == normalise(b); });
 }

@@ -3,6 +3,13 @@
 
 namespace appserver::apply_patch {
 
+std::string_view trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t\r\n\v\f");
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(" \t\r\n\v\f");
+  return s.substr(first, last - first + 1);
+}
+
 namespace {
 
 constexpr std::string_view kBegin = "*** Begin Patch";
@@ -21,13 +28,6 @@ struct HunkError {
   std::string message;
   std::size_t line;
 };
-
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n\v\f");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r\n\v\f");
-  return s.substr(first, last - first + 1);
-}
 
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 

@@ -47,12 +47,6 @@ std::string read_file(const fs::path& path) {
   return s.str();
 }
 
-std::string replace_all(std::string text, const std::string& from, const std::string& to) {
-  for (auto pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + to.size()))
-    text.replace(pos, from.size(), to);
-  return text;
-}
-
 namespace beast = boost::beast;
 
 /// A WebSocket connection to a server, one JSON-RPC message per text frame.

@@ -24,12 +24,6 @@ std::vector<std::string> words(const std::string& s) {
   return out;
 }
 
-std::string replace_all(std::string text, const std::string& from, const std::string& to) {
-  if (from.empty()) return text;
-  for (auto pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + to.size()))
-    text.replace(pos, from.size(), to);
-  return text;
-}
 }  // namespace
 
 Transcript parse_transcript(const std::string& text) {
@@ -102,6 +96,13 @@ bool matches(const Json& expected, const Json& actual) {
     return true;
   }
   return expected == actual;
+}
+
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+  if (from.empty()) return text;
+  for (auto pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + to.size()))
+    text.replace(pos, from.size(), to);
+  return text;
 }
 
 Json substitute(Json value, const std::map<std::string, std::string>& replacements) {

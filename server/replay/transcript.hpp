@@ -61,4 +61,8 @@ bool matches(const Json& expected, const Json& actual);
 /// tried longest first).
 Json substitute(Json value, const std::map<std::string, std::string>& replacements);
 
+/// `text` with every occurrence of `from` replaced by `to`, left to right, replacements not
+/// rescanned; an empty `from` changes nothing.
+std::string replace_all(std::string text, const std::string& from, const std::string& to);
+
 }  // namespace appserver::replay

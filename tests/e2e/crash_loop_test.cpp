@@ -12,7 +12,7 @@ using namespace e2e;
 
 namespace {
 
-const char* kHooks = R"({"hooks":{
+const char* kCrashLoopHooks = R"({"hooks":{
   "SessionStart":[{"hooks":[{"type":"command","command":"sh $FIXTURES/session_context.sh"}]}],
   "UserPromptSubmit":[{"hooks":[{"type":"command","command":"sh $FIXTURES/ups_context.sh"}]}],
   "PreToolUse":[{"matcher":"Bash","hooks":[{"type":"command","command":"python3 $FIXTURES/slow_context.py 0.05"}]}],
@@ -25,7 +25,7 @@ constexpr int kKills = 32;
 
 TEST_CASE("kill -9 at 32 random points loses no completed turn and leaves every file loadable", "[e2e][ws][crash]") {
   TempHome home;
-  home.write_hooks(kHooks);
+  home.write_hooks(kCrashLoopHooks);
   std::mt19937 random(20261201);  // fixed seed: a failure can be replayed
   std::uniform_int_distribution<int> delay_ms(0, 700);
   std::string thread;

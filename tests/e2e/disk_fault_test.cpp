@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* kHooks = R"({"hooks":{
+const char* kDiskFaultHooks = R"({"hooks":{
   "SessionStart":[{"hooks":[{"type":"command","command":"sh $FIXTURES/session_context.sh"}]}],
   "UserPromptSubmit":[{"hooks":[{"type":"command","command":"sh $FIXTURES/ups_context.sh"}]}],
   "Stop":[{"hooks":[{"type":"command","command":"cat >/dev/null; echo '{\"systemMessage\":\"stop checked\"}'"}]}]}})";
@@ -85,7 +85,7 @@ void check_nothing_lost(const Json& stored, const std::vector<Told>& turns) {
 
 TEST_CASE("on a full disk a turn fails with an error naming the file, and the thread goes on once space returns", "[e2e][ws][disk]") {
   TempHome home;
-  home.write_hooks(kHooks);
+  home.write_hooks(kDiskFaultHooks);
   SmallFs disk(home.home / "sessions");
   if (!disk.mounted) {
     WARN("cannot mount a tmpfs here (not root?): the full-disk test did not run");
@@ -145,7 +145,7 @@ TEST_CASE("on a full disk a turn fails with an error naming the file, and the th
 
 TEST_CASE("on a read-only file system stored threads can be read, writes are refused with the reason, and all resumes once writable", "[e2e][ws][disk]") {
   TempHome home;
-  home.write_hooks(kHooks);
+  home.write_hooks(kDiskFaultHooks);
   SmallFs disk(home.home / "sessions");
   if (!disk.mounted) {
     WARN("cannot mount a tmpfs here (not root?): the read-only test did not run");
@@ -187,7 +187,7 @@ TEST_CASE("on a read-only file system stored threads can be read, writes are ref
 
 TEST_CASE("an ephemeral thread runs turns and leaves no file", "[e2e][persistence]") {
   TempHome home;
-  home.write_hooks(kHooks);
+  home.write_hooks(kDiskFaultHooks);
   Daemon daemon(home);
   daemon.initialize();
   Json started = daemon.request("thread/start", {{"cwd", home.workspace.string()}, {"ephemeral", true}});

@@ -8,7 +8,7 @@
 using namespace e2e;
 
 namespace {
-const char* kHooks = R"({"hooks":{
+const char* kPersistenceHooks = R"({"hooks":{
   "SessionStart":[{"hooks":[{"type":"command","command":"sh $FIXTURES/session_context.sh"}]}],
   "UserPromptSubmit":[{"hooks":[{"type":"command","command":"sh $FIXTURES/ups_context.sh"}]}],
   "Stop":[{"hooks":[{"type":"command","command":"sh $FIXTURES/stop_block_once.sh"}]}]}})";
@@ -24,7 +24,7 @@ Json turns_of(Daemon& daemon, const std::string& method, const std::string& thre
 
 TEST_CASE("after a restart, thread/read and thread/resume return the same turns and hookRuns", "[e2e][persistence]") {
   TempHome home;
-  home.write_hooks(kHooks);
+  home.write_hooks(kPersistenceHooks);
   std::string thread;
   Json live_turns = Json::array(), live_read;
   {

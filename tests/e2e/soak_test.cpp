@@ -17,7 +17,7 @@ using namespace e2e;
 
 namespace {
 
-const char* kHooks = R"({"hooks":{
+const char* kSoakHooks = R"({"hooks":{
   "UserPromptSubmit":[{"hooks":[{"type":"command","command":"python3 $FIXTURES/slow_context.py 0.01"}]}],
   "PreToolUse":[{"matcher":"Bash","hooks":[{"type":"command","command":"python3 $FIXTURES/slow_context.py 0.01"}]}],
   "PostToolUse":[{"matcher":"Bash","hooks":[{"type":"command","command":"python3 $FIXTURES/slow_context.py 0.01"}]}],
@@ -84,7 +84,7 @@ TEST_CASE("soak: turns with four Python hooks over stdio and WebSocket never sta
   const char* env = std::getenv("SOAK_TURNS");
   const int turns = env ? std::atoi(env) : 500;
   TempHome home;
-  home.write_hooks(kHooks);
+  home.write_hooks(kSoakHooks);
   Daemon daemon(home, {"--listen", "stdio://", "--listen", "ws://127.0.0.1:0", "--log-level", "info"});
   daemon.initialize();
   const std::string url = daemon.ws_url();
