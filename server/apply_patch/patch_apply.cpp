@@ -81,20 +81,10 @@ std::string write_atomically(const fs::path& path, const std::string& content) {
   return "";
 }
 
-std::string trim_sides(std::string_view s, bool left, bool right) {
-  std::size_t b = 0, e = s.size();
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; };
-  if (left)
-    while (b < e && space(s[b])) ++b;
-  if (right)
-    while (e > b && space(s[e - 1])) --e;
-  return std::string(s.substr(b, e - b));
-}
-
 /// The reference's last matching pass: typographic dashes, quotes and spaces as ASCII.
 std::string normalise(const std::string& s) {
   std::string out;
-  const std::string t = trim_sides(s, true, true);
+  const std::string_view t = trim(s);
   for (std::size_t i = 0; i < t.size();) {
     const unsigned char c = static_cast<unsigned char>(t[i]);
     if (c < 0x80) {
@@ -104,7 +94,7 @@ std::string normalise(const std::string& s) {
     const int len = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
     char32_t cp = len == 1 ? c : c & (0x7F >> len);
     for (int k = 1; k < len && i + k < t.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(t[i + k]) & 0x3F);
-    const std::string raw = t.substr(i, static_cast<std::size_t>(len));
+    const std::string_view raw = t.substr(i, static_cast<std::size_t>(len));
     i += static_cast<std::size_t>(len);
     if ((cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212) out.push_back('-');
     else if (cp >= 0x2018 && cp <= 0x201B) out.push_back('\'');
@@ -207,9 +197,9 @@ std::optional<std::size_t> seek_sequence(const std::vector<std::string>& lines,
     return std::nullopt;
   };
   if (auto i = search([](const std::string& a, const std::string& b) { return a == b; })) return i;
-  if (auto i = search([](const std::string& a, const std::string& b) { return trim_sides(a, false, true) == trim_sides(b, false, true); }))
+  if (auto i = search([](const std::string& a, const std::string& b) { return trim_end(a) == trim_end(b); }))
     return i;
-  if (auto i = search([](const std::string& a, const std::string& b) { return trim_sides(a, true, true) == trim_sides(b, true, true); }))
+  if (auto i = search([](const std::string& a, const std::string& b) { return trim(a) == trim(b); }))
     return i;
   return search([](const std::string& a, const std::string& b) { return normalise(a) == normalise(b); });
 }

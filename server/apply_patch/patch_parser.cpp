@@ -3,11 +3,19 @@
 
 namespace appserver::apply_patch {
 
+namespace {
+constexpr std::string_view kBlanks = " \t\r\n\v\f";
+}  // namespace
+
 std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n\v\f");
+  const auto first = s.find_first_not_of(kBlanks);
   if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r\n\v\f");
-  return s.substr(first, last - first + 1);
+  return s.substr(first, s.find_last_not_of(kBlanks) - first + 1);
+}
+
+std::string_view trim_end(std::string_view s) {
+  const auto last = s.find_last_not_of(kBlanks);
+  return last == std::string_view::npos ? std::string_view{} : s.substr(0, last + 1);
 }
 
 namespace {

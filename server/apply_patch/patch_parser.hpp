@@ -26,6 +26,9 @@ namespace appserver::apply_patch {
 /// `s` without leading and trailing ASCII whitespace (" \t\r\n\v\f").
 std::string_view trim(std::string_view s);
 
+/// `s` without trailing ASCII whitespace (the same set as trim()).
+std::string_view trim_end(std::string_view s);
+
 /// One `@@` chunk of an update: `old_lines` (context and removed) are replaced by `new_lines`
 /// (context and added), after the line `change_context` when there is one.
 struct UpdateChunk {
