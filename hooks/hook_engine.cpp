@@ -35,8 +35,9 @@ std::vector<const HookHandler*> select_handlers(const HookSet& set,
   const bool uses_matcher = event_info(invocation.event).uses_matcher;
   for (const auto& handler : set.handlers) {
     if (handler.event != invocation.event || !handler.runs(set.bypass_trust)) continue;
-    if (uses_matcher && invocation.matcher_input &&
-        !handler.matcher.matches(*invocation.matcher_input))
+    if (uses_matcher && invocation.matcher_input && !handler.matcher.matches(*invocation.matcher_input) &&
+        std::none_of(invocation.matcher_aliases.begin(), invocation.matcher_aliases.end(),
+                     [&](const std::string& alias) { return handler.matcher.matches(alias); }))
       continue;
     out.push_back(&handler);
   }

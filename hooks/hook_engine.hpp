@@ -46,6 +46,10 @@ struct HookInvocation {
   /// KEY=VALUE environment of the hook processes (see hook_environment); null = inherit.
   std::shared_ptr<const std::vector<std::string>> environment;
   std::string stdin_json;  // the payload, once resolve_input has run
+  /// Other names a matcher may match for the same tool, as Codex 0.169 has them: `Write` and
+  /// `Edit` for `apply_patch`. A handler whose matcher matches the input or any alias runs
+  /// once.
+  std::vector<std::string> matcher_aliases;
 };
 
 /// Fills `stdin_json` from `make_input` (if set) and drops `make_input`, so a stored copy of

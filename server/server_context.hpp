@@ -15,6 +15,7 @@
 #include "server/threads/thread_store.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include <atomic>
 #include <filesystem>
@@ -102,6 +103,10 @@ struct ServerContext {
   std::unique_ptr<CommandExecManager> command_exec;
   /// fuzzyFileSearch, on its own worker thread (server/file_search/file_search.hpp).
   std::unique_ptr<FileSearch> file_search;
+  /// One worker thread for the workspace file reads and writes of apply_patch (planning a patch
+  /// reads every file it touches; applying it writes them), so they never run on the io thread.
+  /// Work posted here must not touch a thread's state; it hands its result back to the strand.
+  boost::asio::thread_pool file_io{1};
 
   /// Hook discovery for `cwd` with this server's layers (system dir, home, project). With
   /// `bypass_trust` (or --dangerously-bypass-hook-trust) untrusted hooks run, and the set's

@@ -7,6 +7,8 @@ the next reply of SCRIPT (a JSON array), streamed as server-sent events:
   {"text": "...", "chunks": N}   N response.output_text.delta events, then response.completed
                                  (any reply may carry "usage": the Responses API usage object)
   {"tool_call": {"call_id", "name", "arguments"}}   a function_call item, then response.completed
+  {"custom_tool_call": {"call_id", "name", "input"}} a custom_tool_call item (a freeform tool such
+                                 as apply_patch), then response.completed
   {"status": 500}                an HTTP error with a JSON body
   {"cut": "partial text"}        one delta, then the connection closes without response.completed
 Each request body is appended to REQUESTS as one JSON line.
@@ -58,6 +60,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.event({"type": "response.output_item.done",
                         "item": {"type": "function_call", "call_id": call["call_id"], "name": call["name"],
                                  "arguments": call["arguments"]}})
+        elif "custom_tool_call" in reply:
+            call = reply["custom_tool_call"]
+            self.event({"type": "response.output_item.done",
+                        "item": {"type": "custom_tool_call", "call_id": call["call_id"], "name": call["name"],
+                                 "input": call["input"]}})
         else:
             text, n = reply["text"], max(1, reply.get("chunks", 1))
             size = -(-len(text) // n)

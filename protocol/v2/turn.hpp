@@ -103,6 +103,18 @@ struct TurnCompletedNotification {
 };
 PROTOCOL_STRUCT(TurnCompletedNotification, (threadId, turn))
 
+/// `turn/diff/updated` (v2 TurnDiffUpdatedNotification) `{threadId, turnId, diff}`: the turn's
+/// net change to the files it patched so far, as one git-style unified diff (`diff --git`,
+/// `index <blob sha-1>..<blob sha-1>`, 3 lines of context; paths relative to the thread's cwd).
+/// Sent after each successful patch and after each model response once the turn has a diff,
+/// as Codex 0.169 does. Not stored: the turn's fileChange items are.
+struct TurnDiffUpdatedNotification {
+  std::string threadId;
+  std::string turnId;
+  std::string diff;
+};
+PROTOCOL_STRUCT(TurnDiffUpdatedNotification, (threadId, turnId, diff))
+
 /// `error`: a turn failed (the model request failed, the stream broke, …).
 struct ErrorNotification {
   TurnError error;

@@ -17,12 +17,15 @@
 
 namespace appserver {
 
-/// A tool call the model made. This server offers one tool, `exec_command`
-/// (arguments `{cmd, workdir?, timeout_ms?}`; `login`, `tty`, `yield_time_ms` are accepted).
+/// A tool call the model made: a function call (Responses API `function_call`, `arguments`
+/// the decoded JSON), such as `exec_command` (`{cmd, workdir?, timeout_ms?}`; `login`, `tty`,
+/// `yield_time_ms` are accepted), or a freeform tool call (`custom_tool_call`, its raw text in
+/// `input`), such as `apply_patch` (the patch).
 struct ToolCall {
   std::string call_id;
   std::string name;
   nlohmann::json arguments;
+  std::optional<std::string> input;  // set for a freeform (custom) tool call; `arguments` is then null
 };
 
 struct SamplingRequest {

@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <cctype>
+#include <optional>
 #include <sstream>
 
 namespace appserver {
@@ -20,7 +21,7 @@ std::vector<ToolCall> BuiltinAgent::tool_calls(const SamplingRequest& request) {
   std::string prompt;
   for (std::size_t i = 0; i < request.conversation.size(); ++i) {
     const auto& message = request.conversation[i];
-    if (message.role == "function_call") {
+    if (message.role == "function_call" || message.role == "custom_tool_call") {
       ++calls_so_far;
       if (i >= request.turn_start) called_this_turn = true;
     }
@@ -30,7 +31,17 @@ std::vector<ToolCall> BuiltinAgent::tool_calls(const SamplingRequest& request) {
   std::vector<ToolCall> calls;
   if (called_this_turn) return calls;
   std::istringstream lines(prompt);
+  std::optional<std::string> patch;  // inside `*** Begin Patch` … `*** End Patch`
   for (std::string line; std::getline(lines, line);) {
+    if (!patch && line == "*** Begin Patch") patch = "";
+    if (patch) {
+      *patch += line + "\n";
+      if (line == "*** End Patch") {
+        calls.push_back({"call_" + std::to_string(++calls_so_far), "apply_patch", nullptr, std::move(*patch)});
+        patch.reset();
+      }
+      continue;
+    }
     if (line.empty() || line[0] != '!') continue;
     const std::string cmd = line.substr(1);
     if (cmd.find_first_not_of(" \t") == std::string::npos) continue;
@@ -41,7 +52,7 @@ std::vector<ToolCall> BuiltinAgent::tool_calls(const SamplingRequest& request) {
 
 std::string BuiltinAgent::compose_reply(const SamplingRequest& request) {
   std::vector<std::string> prompts, hook_prompts, context;
-  std::vector<std::pair<std::string, std::string>> tools;  // command, output
+  std::vector<std::pair<std::string, std::string>> tools;  // what ran ("`cmd`" or "a patch"), output
   for (std::size_t i = request.turn_start; i < request.conversation.size(); ++i) {
     const auto& message = request.conversation[i];
     if (message.role == "developer") {
@@ -49,8 +60,10 @@ std::string BuiltinAgent::compose_reply(const SamplingRequest& request) {
     } else if (message.role == "user") {
       (message.text.rfind("<hook_prompt", 0) == 0 ? hook_prompts : prompts).push_back(message.text);
     } else if (message.role == "function_call") {
-      tools.emplace_back(protocol::parse_or_discard(message.text).value("cmd", ""), "");
-    } else if (message.role == "function_call_output" && !tools.empty()) {
+      tools.emplace_back("ran `" + protocol::parse_or_discard(message.text).value("cmd", "") + "`", "");
+    } else if (message.role == "custom_tool_call") {
+      tools.emplace_back("applied a patch", "");
+    } else if ((message.role == "function_call_output" || message.role == "custom_tool_call_output") && !tools.empty()) {
       tools.back().second = message.text;
     }
   }
@@ -58,7 +71,7 @@ std::string BuiltinAgent::compose_reply(const SamplingRequest& request) {
   for (const auto& [command, output] : tools) {
     std::string shown = output.size() > 400 ? output.substr(0, 400) + "…" : output;
     while (!shown.empty() && shown.back() == '\n') shown.pop_back();
-    reply += "I ran `" + command + "`; it returned:\n" + shown + "\n";
+    reply += "I " + command + "; it returned:\n" + shown + "\n";
   }
   if (!hook_prompts.empty()) {
     reply += "Continuing because a Stop hook asked me to: " + hook_prompts.back() + "\n";

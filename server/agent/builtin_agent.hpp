@@ -1,8 +1,10 @@
 // The built-in offline agent: no network, deterministic. Its reply says what it received —
 // the prompt of this turn and every developer message (hook context) — so a user can see hooks
 // take effect. The reply is streamed in several small deltas. Tools: each line of the prompt
-// that starts with `!` (e.g. `!ls -la`) becomes an `exec_command` call; once the outputs are
-// back, the reply summarises them.
+// that starts with `!` (e.g. `!ls -la`) becomes an `exec_command` call, and the lines from
+// `*** Begin Patch` to `*** End Patch` (the apply_patch format) become an `apply_patch` call
+// with those lines as its patch, in prompt order; once the outputs are back, the reply
+// summarises them ("I ran `cmd`; it returned: …", "I applied a patch; it returned: …").
 #pragma once
 
 #include "server/agent/agent.hpp"
@@ -18,7 +20,8 @@ class BuiltinAgent final : public Agent {
 
   /// The reply text for a request (exposed for tests).
   static std::string compose_reply(const SamplingRequest& request);
-  /// The tool calls for a request: one per `!` line of the turn's prompt, until they have run.
+  /// The tool calls for a request: one per `!` line and per patch block of the turn's prompt,
+  /// until they have run.
   static std::vector<ToolCall> tool_calls(const SamplingRequest& request);
   /// Splits a reply into the streamed deltas (each at most ~24 bytes, on word boundaries).
   static std::vector<std::string> split_deltas(const std::string& text);

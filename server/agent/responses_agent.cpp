@@ -126,6 +126,10 @@ class SseReader {
         Json arguments = protocol::parse_or_discard(item.value("arguments", "{}"));
         result_.tool_calls.push_back({item.value("call_id", ""), item.value("name", ""),
                                       arguments.is_discarded() ? Json::object() : arguments});
+      } else if (item.value("type", "") == "custom_tool_call") {
+        const auto input = item.find("input");
+        result_.tool_calls.push_back({item.value("call_id", ""), item.value("name", ""), Json(),
+                                      input != item.end() && input->is_string() ? input->get<std::string>() : ""});
       }
     } else if (type == "response.completed") {
       completed_ = true;
@@ -211,7 +215,7 @@ asio::awaitable<SamplingResult> ResponsesAgent::sample(SamplingRequest request,
   auto url = parse_provider_url(provider_.base_url);
   if (!url) co_return SamplingResult{"", "invalid base_url `" + provider_.base_url + "` of model provider " + provider_.id};
   Json body = {{"model", model_}, {"input", responses_input(request.conversation)},
-               {"tools", {exec_command_tool()}}, {"tool_choice", "auto"}, {"parallel_tool_calls", false},
+               {"tools", responses_tools(model_)}, {"tool_choice", "auto"}, {"parallel_tool_calls", false},
                {"stream", true}, {"store", false}};
   if (request.service_tier && *request.service_tier != "default") body["service_tier"] = *request.service_tier;
   http::request<http::string_body> http_request{http::verb::post, url->path + "/responses", 11};

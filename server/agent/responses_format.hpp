@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <string>
 #include <vector>
 
 namespace appserver {
@@ -15,5 +16,18 @@ nlohmann::json responses_input(const std::vector<ModelMessage>& conversation);
 
 /// The `exec_command` function tool as offered to the model.
 nlohmann::json exec_command_tool();
+
+/// Whether Codex 0.169's model metadata for `model` asks for the freeform `apply_patch` tool
+/// (every slug of its bundled catalog does; an unknown slug, a custom provider's model, does not).
+/// The built-in agent ("builtin") has it too.
+bool model_wants_apply_patch(const std::string& model);
+
+/// The freeform (`"type": "custom"`) `apply_patch` tool with the patch grammar, as Codex 0.169
+/// sends it; the model answers with a `custom_tool_call` whose `input` is the patch.
+nlohmann::json apply_patch_tool();
+
+/// The `tools` of a Responses request for `model`: exec_command, and apply_patch when the model
+/// asks for it.
+nlohmann::json responses_tools(const std::string& model);
 
 }  // namespace appserver

@@ -214,12 +214,14 @@ std::variant<std::vector<FileChange>, std::string> plan_patch(const Patch& patch
     if (const auto* add = std::get_if<AddFile>(&hunk)) {
       change.kind = FileChange::Kind::add;
       change.path = resolve(add->path);
+      change.shown_path = add->path;
       if (auto existing = read_file(change.path); std::holds_alternative<std::string>(existing))
         change.old_content = std::get<std::string>(std::move(existing));  // the reference overwrites it
       change.new_content = add->contents;
     } else if (const auto* del = std::get_if<DeleteFile>(&hunk)) {
       change.kind = FileChange::Kind::remove;
       change.path = resolve(del->path);
+      change.shown_path = del->path;
       auto existing = read_file(change.path);
       if (const int* err = std::get_if<int>(&existing))
         return Result(std::in_place_index<1>, "Failed to read " + change.path.string() + ": " + os_error(*err));
@@ -229,6 +231,7 @@ std::variant<std::vector<FileChange>, std::string> plan_patch(const Patch& patch
       change.kind = FileChange::Kind::update;
       change.path = resolve(update.path);
       if (update.move_path) change.move_path = resolve(*update.move_path);
+      change.shown_path = update.move_path.value_or(update.path);
       // A file an earlier hunk of this patch changed is updated from that new content.
       std::optional<std::string> base;
       for (auto it = changes.rbegin(); it != changes.rend() && !base; ++it)
@@ -292,9 +295,11 @@ std::string apply_changes(const std::vector<FileChange>& changes) {
 std::string success_summary(const std::vector<FileChange>& changes) {
   std::string added, modified, deleted;
   for (const auto& change : changes) {
-    if (change.kind == FileChange::Kind::add) added += "A " + change.path.string() + "\n";
-    else if (change.kind == FileChange::Kind::remove) deleted += "D " + change.path.string() + "\n";
-    else modified += "M " + (change.move_path ? *change.move_path : change.path).string() + "\n";
+    const std::string path =
+        !change.shown_path.empty() ? change.shown_path : (change.move_path ? *change.move_path : change.path).string();
+    if (change.kind == FileChange::Kind::add) added += "A " + path + "\n";
+    else if (change.kind == FileChange::Kind::remove) deleted += "D " + path + "\n";
+    else modified += "M " + path + "\n";
   }
   return "Success. Updated the following files:\n" + added + modified + deleted;
 }

@@ -32,6 +32,7 @@ struct FileChange {
   std::optional<std::filesystem::path> move_path;  // update with `*** Move to:`, absolute
   std::optional<std::string> old_content;          // what the file held (nullopt: it did not exist)
   std::string new_content;                         // add and update
+  std::string shown_path;  // as the patch wrote it (the Move to: path for a move), for the summary
 };
 
 /// The changes `patch` makes with relative paths taken from `cwd`, or the error text; reads
@@ -43,7 +44,8 @@ std::variant<std::vector<FileChange>, std::string> plan_patch(const Patch& patch
 std::string apply_changes(const std::vector<FileChange>& changes);
 
 /// The reference's success output: "Success. Updated the following files:\nA <path>\n…"
-/// (A added, M updated — at its new path when moved —, D deleted).
+/// (A added, M updated — at its new path when moved —, D deleted), each path as the patch
+/// wrote it (relative paths stay relative, as in the reference).
 std::string success_summary(const std::vector<FileChange>& changes);
 
 /// Lines as the reference splits a file: at "\n", without the empty piece after a final "\n".

@@ -11,6 +11,7 @@
 #include "hooks/hook_engine.hpp"
 #include "hooks/hook_input.hpp"
 #include "protocol/methods.hpp"
+#include "server/apply_patch/patch_apply.hpp"
 #include "server/rpc/reply.hpp"
 #include "server/server_context.hpp"
 #include "server/threads/thread_history.hpp"
@@ -21,12 +22,14 @@
 #include <spdlog/spdlog.h>
 
 #include <deque>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <type_traits>
+#include <variant>
 #include <vector>
 
 namespace appserver {
@@ -174,7 +177,8 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   /// Adds one model response's counts to the thread's stored total and sends (and stores)
   /// thread/tokenUsage/updated.
   void report_token_usage(const std::string& turn_id, const TokenCounts& counts);
-  /// report_token_usage() of the turn's last model response, once (after its tool calls ran).
+  /// report_token_usage() of the turn's last model response, once (after its tool calls ran),
+  /// then turn/diff/updated when the turn has patched files (as the reference orders them).
   void report_pending_usage(TurnState& turn);
   /// Runs UserPromptSubmit for each queued turn/steer input and adds the ones it does not
   /// block as userMessage items (steer.cpp).
@@ -185,9 +189,12 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   /// The item of one thread/shellCommand; `own_turn`: it also announces and completes `turn`.
   boost::asio::awaitable<void> run_user_shell(std::shared_ptr<TurnState> turn, bool own_turn,
                                               std::string command, std::int64_t timeout_ms);
-  void record_tool_output(const TurnState& turn, const std::string& call_id, const std::string& output);
+  /// Stores what the model gets back for `call` (a function_call_output, or a
+  /// custom_tool_call_output for a freeform call).
+  void record_tool_output(const TurnState& turn, const ToolCall& call, const std::string& output);
   /// Asks every subscribed client `item/commandExecution/requestApproval`; the first answer
-  /// wins ("accept", "decline" or "cancel"; an interrupt answers "cancel").
+  /// wins ("accept", "acceptForSession", "decline" or "cancel"; an
+  /// `acceptWithExecpolicyAmendment` answer is "accept"; an interrupt answers "cancel").
   boost::asio::awaitable<std::string> request_approval(TurnState& turn, const v2::CommandExecutionItem& item);
   /// The same for any approval request: `method` with `params` to every subscriber; `what`
   /// names it in logs.
@@ -197,6 +204,30 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   /// fileChange item instead of a command, no PostToolUse (apply_patch/patch_tool.cpp).
   boost::asio::awaitable<void> run_intercepted_patch(TurnState& turn, const ToolCall& call,
                                                      std::string patch, std::optional<std::string> workdir);
+  /// The `apply_patch` tool (a freeform call whose input is the patch): PreToolUse,
+  /// PermissionRequest and PostToolUse as `apply_patch` (aliases Write, Edit) around the
+  /// fileChange item (apply_patch/patch_tool.cpp).
+  boost::asio::awaitable<void> run_patch_tool(TurnState& turn, const ToolCall& call);
+  using PatchPlan = std::variant<std::vector<apply_patch::FileChange>, std::string>;
+  /// apply_patch::plan_patch on ServerContext::file_io (it reads the files).
+  boost::asio::awaitable<PatchPlan> plan_on_file_worker(const apply_patch::Patch& patch,
+                                                        const std::filesystem::path& cwd);
+  /// The fileChange item of planned `changes`: item/started, the approval when
+  /// patch_approval_reason() asks for one (PermissionRequest hooks first when `hook_patch` is
+  /// set: the patch they see), the write, item/completed and turn/diff/updated. Returns "" when
+  /// written, the write error, or nullopt when it was not applied (denied, declined,
+  /// interrupted; the model's output is then recorded already).
+  boost::asio::awaitable<std::optional<std::string>> run_file_change(TurnState& turn, const ToolCall& call,
+                                                                     std::vector<apply_patch::FileChange> changes,
+                                                                     const std::string* hook_patch);
+  /// Why writing `changes` needs the client's approval under this thread's approval and
+  /// sandbox policies (read-only; outside workspace-write's writable roots, or in their .git or
+  /// .codex), or nullopt: it does not (policy "never", danger-full-access, or every file
+  /// approved for the session). The reference asks in those cases; the sandbox itself is not
+  /// enforced yet (issue 21).
+  std::optional<std::string> patch_approval_reason(const std::vector<apply_patch::FileChange>& changes) const;
+  /// turn/diff/updated with the turn's aggregated diff, when it has one.
+  void report_turn_diff(TurnState& turn);
   bool approval_required() const;
   boost::asio::awaitable<void> finish_interrupted(TurnState& turn);
   void complete_turn(TurnState& turn, v2::TurnStatus status, std::optional<v2::TurnError> error);
@@ -218,8 +249,9 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   std::shared_ptr<TurnState> active_turn_;
   std::string session_start_source_ = "startup";  // "" once SessionStart has run
   bool turn_running_ = false;
-  std::vector<std::function<void()>> when_idle_;
-  std::set<std::string> session_approved_paths_;  // files a fileChange acceptForSession covers  // run (posted) once the running turn ends
+  std::vector<std::function<void()>> when_idle_;  // run (posted) once the running turn ends
+  std::set<std::string> session_approved_paths_;  // files a fileChange acceptForSession covers
+  std::set<std::string> session_approved_commands_;  // commands an acceptForSession covers
   bool session_ended_ = false;
   struct AsyncJob;
   std::deque<std::shared_ptr<AsyncJob>> async_queue_;

@@ -104,13 +104,19 @@ void ThreadHistory::apply(std::string_view method, const protocol::Json& params)
   } else if (method == kFunctionCallRecord) {
     if (!params.is_object() || !params.contains("callId") || !params.contains("name"))
       throw protocol::DecodeError("params.callId: missing field");
-    model_messages_.push_back({"function_call", params.value("arguments", protocol::Json::object()).dump(),
-                               params["callId"].get<std::string>(), params["name"].get<std::string>()});
+    if (auto input = params.find("input"); input != params.end() && input->is_string())
+      model_messages_.push_back({"custom_tool_call", input->get<std::string>(), params["callId"].get<std::string>(),
+                                 params["name"].get<std::string>()});
+    else
+      model_messages_.push_back({"function_call", params.value("arguments", protocol::Json::object()).dump(),
+                                 params["callId"].get<std::string>(), params["name"].get<std::string>()});
   } else if (method == kFunctionCallOutputRecord) {
     if (!params.is_object() || !params.contains("callId") || !params.contains("output"))
       throw protocol::DecodeError("params.output: missing field");
-    model_messages_.push_back({"function_call_output", params["output"].get<std::string>(),
-                               params["callId"].get<std::string>(), ""});
+    const auto custom = params.find("custom");
+    const bool freeform = custom != params.end() && custom->is_boolean() && custom->get<bool>();
+    model_messages_.push_back({freeform ? "custom_tool_call_output" : "function_call_output",
+                               params["output"].get<std::string>(), params["callId"].get<std::string>(), ""});
   } else if (method == kCompactionRecord) {
     if (!params.is_object() || !params.contains("summary") || !params["summary"].is_string())
       throw protocol::DecodeError("params.summary: expected string");
@@ -154,7 +160,7 @@ std::string compaction_summary(const std::vector<ModelMessage>& conversation) {
   for (const auto& m : conversation) {
     if (m.role == "user") asked += "- " + shorten(m.text) + "\n";
     else if (m.role == "developer") context += "- " + shorten(m.text) + "\n";
-    else if (m.role == "function_call") {
+    else if (m.role == "function_call" || m.role == "custom_tool_call") {
       ++calls;
       tools += "- " + m.name + " " + shorten(m.text) + "\n";
     }

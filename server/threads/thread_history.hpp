@@ -17,7 +17,8 @@ namespace appserver {
 /// One message of the conversation as the agent sees it.
 struct ModelMessage {
   /// "user" | "developer" | "assistant" | "function_call" (text = the arguments JSON) |
-  /// "function_call_output" (text = the tool output)
+  /// "function_call_output" (text = the tool output) | "custom_tool_call" (text = the
+  /// freeform input, e.g. a patch) | "custom_tool_call_output" (text = the tool output)
   std::string role;
   std::string text;
   std::string call_id;  // function calls and outputs
@@ -31,9 +32,11 @@ inline constexpr std::string_view kDeveloperMessageRecord = "$/developerMessage"
 /// Internal stored record: context the model sees as a user message that is not a userMessage
 /// item (a thread/shellCommand's `<user_shell_command>` record). params: `{turnId, text}`.
 inline constexpr std::string_view kUserContextRecord = "$/userContext";
-/// Internal stored record: a tool call of the model. params: `{turnId, callId, name, arguments}`.
+/// Internal stored record: a tool call of the model. params: `{turnId, callId, name, arguments}`,
+/// or `{turnId, callId, name, input}` for a freeform (custom) tool call such as apply_patch.
 inline constexpr std::string_view kFunctionCallRecord = "$/functionCall";
-/// Internal stored record: what the model got back. params: `{turnId, callId, output}`.
+/// Internal stored record: what the model got back. params: `{turnId, callId, output}`, plus
+/// `"custom": true` when it answers a freeform tool call.
 inline constexpr std::string_view kFunctionCallOutputRecord = "$/functionCallOutput";
 
 /// Internal stored record: thread/revert dropped the turn `beforeTurnId` and every later one

@@ -79,29 +79,30 @@ asio::awaitable<std::string> LiveThread::request_approval(TurnState& turn, std::
   turn.resolve_approval = nullptr;
   ctx_.pending.withdraw(request_id);
   emit(v2::ServerRequestResolvedNotification{id_, request_id});
-  if (decision == "acceptForSession") decision = "accept";
   co_return decision;
 }
 
-void LiveThread::record_tool_output(const TurnState& turn, const std::string& call_id,
-                                    const std::string& output) {
-  const protocol::Json params = {{"turnId", turn.turn.id}, {"callId", call_id}, {"output", output}};
+void LiveThread::record_tool_output(const TurnState& turn, const ToolCall& call, const std::string& output) {
+  protocol::Json params = {{"turnId", turn.turn.id}, {"callId", call.call_id}, {"output", output}};
+  if (call.input) params["custom"] = true;
   history_.apply(kFunctionCallOutputRecord, params);
   persist(kFunctionCallOutputRecord, params);
 }
 
 asio::awaitable<void> LiveThread::run_tool(TurnState& turn, const ToolCall& call) {
   {
-    const protocol::Json params = {
-        {"turnId", turn.turn.id}, {"callId", call.call_id}, {"name", call.name}, {"arguments", call.arguments}};
+    protocol::Json params = {{"turnId", turn.turn.id}, {"callId", call.call_id}, {"name", call.name}};
+    if (call.input) params["input"] = *call.input;
+    else params["arguments"] = call.arguments;
     history_.apply(kFunctionCallRecord, params);
     persist(kFunctionCallRecord, params);
   }
+  if (call.input && call.name == "apply_patch") co_return co_await run_patch_tool(turn, call);
   const auto cmd_it = call.arguments.find("cmd");
   if (call.name != "exec_command" || cmd_it == call.arguments.end() || !cmd_it->is_string()) {
-    record_tool_output(turn, call.call_id,
-                       call.name != "exec_command" ? "unknown tool: " + call.name
-                                                   : "exec_command needs a string argument `cmd`");
+    record_tool_output(turn, call,
+                       call.name != "exec_command" || call.input ? "unknown tool: " + call.name
+                                                                 : "exec_command needs a string argument `cmd`");
     co_return;
   }
   std::string command = cmd_it->get<std::string>();
@@ -118,13 +119,13 @@ asio::awaitable<void> LiveThread::run_tool(TurnState& turn, const ToolCall& call
     for (const auto& c : result.contexts) record_developer_message(turn.turn.id, c);
     if (turn.interrupted) co_return;
     if (result.should_block) {
-      record_tool_output(turn, call.call_id, blocked_command_output(result.block_reason, command));
+      record_tool_output(turn, call, blocked_command_output(result.block_reason, command));
       co_return;
     }
     if (result.updated_input) {
       auto rewritten = result.updated_input->find("command");
       if (rewritten == result.updated_input->end() || !rewritten->is_string()) {
-        record_tool_output(turn, call.call_id, kRewriteWithoutCommand);
+        record_tool_output(turn, call, kRewriteWithoutCommand);
         co_return;
       }
       spdlog::info("thread {}: PreToolUse rewrote `{}` to `{}`", id_, command, rewritten->get<std::string>());
@@ -156,7 +157,7 @@ asio::awaitable<void> LiveThread::run_tool(TurnState& turn, const ToolCall& call
 
   // Approval: PermissionRequest hooks decide first; without a verdict, ask the client.
   bool started = false;
-  if (approval_required()) {
+  if (approval_required() && !session_approved_commands_.contains(command)) {
     hooks::HookInvocation invocation{
         HookEventName::permissionRequest, std::string(kShellToolName),
         [&] { return hooks::permission_request_input(context, kShellToolName, {{"command", command}}); },
@@ -164,7 +165,7 @@ asio::awaitable<void> LiveThread::run_tool(TurnState& turn, const ToolCall& call
     auto verdict = co_await run_event(turn, std::move(invocation));
     if (turn.interrupted) co_return;
     if (verdict.verdict == std::optional<std::string>("deny")) {
-      record_tool_output(turn, call.call_id, denied_command_output(verdict.block_reason));
+      record_tool_output(turn, call, denied_command_output(verdict.block_reason));
       co_return;
     }
     if (!verdict.verdict) {
@@ -175,10 +176,12 @@ asio::awaitable<void> LiveThread::run_tool(TurnState& turn, const ToolCall& call
       const std::string decision = co_await request_approval(turn, item);
       if (turn.interrupted) co_return;
       emit(v2::ThreadStatusChangedNotification{id_, v2::ThreadStatusActive{}});
-      if (decision != "accept") {
+      // acceptForSession: this exact command runs without asking again in this thread.
+      if (decision == "acceptForSession") session_approved_commands_.insert(command);
+      if (decision != "accept" && decision != "acceptForSession") {
         item.status = v2::CommandExecutionStatus::declined;
         emit(v2::ItemCompletedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms(), std::nullopt});
-        record_tool_output(turn, call.call_id, "The user declined to run this command: " + command);
+        record_tool_output(turn, call, "The user declined to run this command: " + command);
         if (decision == "cancel") turn.interrupted = true;  // cancel stops the turn
         co_return;
       }
@@ -231,7 +234,7 @@ asio::awaitable<void> LiveThread::run_tool(TurnState& turn, const ToolCall& call
     if (turn.interrupted) co_return;
     if (post.should_block) model_output = post.block_reason;
   }
-  record_tool_output(turn, call.call_id, model_output);
+  record_tool_output(turn, call, model_output);
 }
 
 }  // namespace appserver

@@ -214,7 +214,7 @@ asio::awaitable<bool> LiveThread::sample_reply(TurnState& turn, std::vector<Tool
   {  // PreModelRequest: observe-only; sees the request as the model will.
     hooks::HookInvocation invocation{HookEventName::preModelRequest, std::nullopt, [&] {
       return hooks::pre_model_request_input(context, responses_input(history_.model_messages()),
-                                            protocol::Json::array({exec_command_tool()}), false);
+                                            responses_tools(agent_->model()), false);
     }};
     co_await run_event(turn, std::move(invocation));
     if (turn.interrupted) co_return false;
@@ -233,8 +233,12 @@ asio::awaitable<bool> LiveThread::sample_reply(TurnState& turn, std::vector<Tool
         output.push_back({{"type", "message"}, {"role", "assistant"},
                           {"content", {{{"type", "output_text"}, {"text", result.text}}}}});
       for (const auto& call : result.tool_calls)
-        output.push_back({{"type", "function_call"}, {"call_id", call.call_id}, {"name", call.name},
-                          {"arguments", call.arguments.dump()}});
+        if (call.input)
+          output.push_back({{"type", "custom_tool_call"}, {"call_id", call.call_id}, {"name", call.name},
+                            {"input", *call.input}});
+        else
+          output.push_back({{"type", "function_call"}, {"call_id", call.call_id}, {"name", call.name},
+                            {"arguments", call.arguments.dump()}});
       const std::string status = result.cancelled ? "cancelled" : result.error ? "failed" : "completed";
       return hooks::post_model_request_input(context, status, result.error, output, !result.tool_calls.empty(),
                                              result.text.empty() ? std::nullopt : std::optional(result.text));
@@ -263,9 +267,9 @@ asio::awaitable<bool> LiveThread::sample_reply(TurnState& turn, std::vector<Tool
 }
 
 void LiveThread::report_pending_usage(TurnState& turn) {
-  if (!turn.pending_usage) return;
-  report_token_usage(turn.turn.id, *turn.pending_usage);
+  if (turn.pending_usage) report_token_usage(turn.turn.id, *turn.pending_usage);
   turn.pending_usage.reset();
+  report_turn_diff(turn);  // each model response ends with the turn's diff, once it has one
 }
 
 void LiveThread::report_token_usage(const std::string& turn_id, const TokenCounts& counts) {

@@ -4,6 +4,7 @@
 
 #include <deque>
 
+#include "server/apply_patch/turn_diff.hpp"
 #include "server/threads/live_thread.hpp"
 
 #include <functional>
@@ -30,6 +31,7 @@ struct LiveThread::TurnState {
   std::int64_t started_ms = 0;
   std::size_t conversation_start = 0;
   std::optional<std::string> last_assistant_message;
+  std::optional<apply_patch::TurnDiff> diff;  // from the turn's first applied patch on
   /// turn/steer input not yet seen by the model, oldest first: each joins the turn (its
   /// UserPromptSubmit, then its userMessage item) before the next model request.
   struct Steer {

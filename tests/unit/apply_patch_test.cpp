@@ -5,6 +5,7 @@
 // already created), and a write that fails midway puts back what was written.
 #include "server/apply_patch/patch_apply.hpp"
 #include "server/apply_patch/patch_parser.hpp"
+#include "server/agent/responses_format.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -233,4 +234,20 @@ TEST_CASE("seek_sequence matches exactly, then without trailing, then without an
   CHECK(seek_sequence(V{"a \xE2\x80\x94 b \xE2\x80\x9Cq\xE2\x80\x9D"}, V{"a - b \"q\""}, 0, false) == 0u);
   CHECK(seek_sequence(V{"x", "y", "x"}, V{"x"}, 0, true) == 2u);  // end of file first
   CHECK(seek_sequence(V{"x"}, V{}, 0, false) == 0u);
+}
+
+TEST_CASE("the apply_patch tool is offered as the reference offers it to the models that ask", "[patch]") {
+  using appserver::responses_tools;
+  auto names = [](const nlohmann::json& tools) {
+    std::vector<std::string> out;
+    for (const auto& t : tools) out.push_back(t["type"].get<std::string>() + ":" + t["name"].get<std::string>());
+    return out;
+  };
+  CHECK(names(responses_tools("gpt-5.5")) == std::vector<std::string>{"function:exec_command", "custom:apply_patch"});
+  CHECK(names(responses_tools("builtin")) == std::vector<std::string>{"function:exec_command", "custom:apply_patch"});
+  CHECK(names(responses_tools("mock-model")) == std::vector<std::string>{"function:exec_command"});
+  const auto tool = appserver::apply_patch_tool();
+  CHECK(tool["format"]["type"] == "grammar");
+  CHECK(tool["format"]["syntax"] == "lark");
+  CHECK(tool["format"]["definition"].get<std::string>().rfind("start: begin_patch hunk+ end_patch\n", 0) == 0);
 }

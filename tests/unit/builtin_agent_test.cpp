@@ -24,3 +24,29 @@ TEST_CASE("the reply is streamed in several deltas that add up to it", "[agent]"
   for (const auto& d : deltas) joined += d;
   CHECK(joined == text);
 }
+
+TEST_CASE("a patch block in the prompt becomes one apply_patch call, in prompt order with ! lines", "[agent]") {
+  SamplingRequest request;
+  request.conversation = {{"user", "first\n!ls\n*** Begin Patch\n*** Add File: a.txt\n+hi\n*** End Patch\ndone"}};
+  const auto calls = BuiltinAgent::tool_calls(request);
+  REQUIRE(calls.size() == 2);
+  CHECK(calls[0].name == "exec_command");
+  CHECK(calls[1].call_id == "call_2");
+  CHECK(calls[1].name == "apply_patch");
+  CHECK(calls[1].arguments.is_null());
+  CHECK(calls[1].input == "*** Begin Patch\n*** Add File: a.txt\n+hi\n*** End Patch\n");
+  // Once the outputs are back, the reply says what happened.
+  request.conversation.push_back({"function_call", R"({"cmd":"ls"})", "call_1", "exec_command"});
+  request.conversation.push_back({"function_call_output", "a.txt\n", "call_1", ""});
+  request.conversation.push_back({"custom_tool_call", *calls[1].input, "call_2", "apply_patch"});
+  request.conversation.push_back({"custom_tool_call_output", "Exit code: 0\nWall time: 0 seconds\nOutput:\nSuccess.", "call_2", ""});
+  CHECK(BuiltinAgent::tool_calls(request).empty());
+  const std::string reply = BuiltinAgent::compose_reply(request);
+  CHECK(reply.rfind("I ran `ls`; it returned:\na.txt\nI applied a patch; it returned:\nExit code: 0\nWall time: 0 seconds\nOutput:\nSuccess.\n", 0) == 0);
+}
+
+TEST_CASE("an unfinished patch block is no tool call", "[agent]") {
+  SamplingRequest request;
+  request.conversation = {{"user", "*** Begin Patch\n*** Add File: a.txt\n+hi"}};
+  CHECK(BuiltinAgent::tool_calls(request).empty());
+}
