@@ -241,3 +241,34 @@ TEST_CASE("apply_patch items and their hook runs come back after a restart", "[e
   CHECK(reply_of(next).find("You said: \"again\"") != std::string::npos);
   CHECK(daemon.close() == 0);
 }
+
+TEST_CASE("the hooks.json corpus configs that match Write, Edit or apply_patch fire on an edit", "[e2e][patch]") {
+  // tests/corpus/hooks: 4 of its 16 real-world shapes match an edit tool. Their commands point
+  // at scripts that are not here, so each command handler becomes `cat >/dev/null` (matchers,
+  // groups and other handler types as written); then one patch turn shows which events ran.
+  const std::pair<const char*, std::vector<std::string>> cases[] = {
+      {"claude-edit-write-matcher.json", {"preToolUse", "postToolUse"}},  // Edit|Write
+      {"command-windows.json", {"preToolUse"}},                          // Bash|apply_patch|Edit|Write, once
+      {"mcp-tool-handler.json", {"postToolUse"}},  // apply_patch: the command handler (mcp_tool is not run)
+      {"claude-http-handler.json", {}},            // Write, but an http handler: not run, as in Codex
+  };
+  for (const auto& [file, expected] : cases) {
+    DYNAMIC_SECTION(file) {
+      std::ifstream in(std::string(CORPUS_DIR) + "/" + file);
+      Json config = Json::parse(in);
+      for (auto& [event, groups] : config["hooks"].items())
+        for (auto& group : groups)
+          for (auto& handler : group["hooks"])
+            if (handler.value("type", "") == "command") handler["command"] = "cat >/dev/null";
+      TempHome home;
+      home.write_hooks(config.dump());
+      Daemon daemon(home);
+      daemon.initialize();
+      const std::string thread = start_thread(daemon, home);
+      auto messages = run_turn(daemon, thread, kPatch);
+      CHECK(hook_events(messages) == expected);
+      CHECK(read_text(home.workspace / "notes.txt") == "first line\n");
+      CHECK(daemon.close() == 0);
+    }
+  }
+}
