@@ -272,3 +272,41 @@ TEST_CASE("the hooks.json corpus configs that match Write, Edit or apply_patch f
     }
   }
 }
+
+TEST_CASE("apply_patch: update, delete and move in one patch, and a PostToolUse block replaces the output", "[e2e][patch]") {
+  TempHome home;
+  home.write_hooks(R"({"hooks":{"PostToolUse":[{"matcher":"Edit","hooks":[{"type":"command","command":"cat >/dev/null; echo '{\"decision\":\"block\",\"reason\":\"formatting failed\"}'"}]}]}})");
+  {
+    std::ofstream(home.workspace / "keep.txt") << "a\nb\nc\n";
+    std::ofstream(home.workspace / "old.txt") << "x\n";
+    std::ofstream(home.workspace / "gone.txt") << "bye\n";
+  }
+  Daemon daemon(home);
+  daemon.initialize();
+  const std::string thread = start_thread(daemon, home);
+  auto messages = run_turn(daemon, thread,
+                           "*** Begin Patch\n*** Update File: keep.txt\n@@\n a\n-b\n+B\n*** Delete File: gone.txt\n"
+                           "*** Update File: old.txt\n*** Move to: new.txt\n@@\n-x\n+y\n*** End Patch");
+  const std::string ws = home.workspace.string() + "/";
+  Json completed;
+  for (const auto& m : find_all(messages, "item/completed"))
+    if (m["item"]["type"] == "fileChange") completed = m["item"];
+  CHECK(completed["status"] == "completed");
+  CHECK(completed["changes"] ==
+        Json::array({{{"path", ws + "gone.txt"}, {"kind", {{"type", "delete"}}}, {"diff", "bye\n"}},
+                     {{"path", ws + "keep.txt"}, {"kind", {{"type", "update"}, {"move_path", nullptr}}},
+                      {"diff", "@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n"}},
+                     {{"path", ws + "old.txt"}, {"kind", {{"type", "update"}, {"move_path", ws + "new.txt"}}},
+                      {"diff", "@@ -1 +1 @@\n-x\n+y\n"}}}));
+  CHECK(read_text(home.workspace / "keep.txt") == "a\nB\nc\n");
+  CHECK(read_text(home.workspace / "new.txt") == "y\n");
+  CHECK_FALSE(std::filesystem::exists(home.workspace / "old.txt"));
+  CHECK_FALSE(std::filesystem::exists(home.workspace / "gone.txt"));
+  const std::string diff = find(messages, "turn/diff/updated")["diff"];
+  CHECK(diff.find("diff --git a/gone.txt b/gone.txt\ndeleted file mode 100644\n") == 0);
+  CHECK(diff.find("diff --git a/keep.txt b/keep.txt\n") != std::string::npos);
+  CHECK(diff.find("diff --git a/old.txt b/new.txt\n") != std::string::npos);
+  // The model got the PostToolUse reason instead of the tool's output.
+  CHECK(reply_of(messages).find("I applied a patch; it returned:\nformatting failed\n") != std::string::npos);
+  CHECK(daemon.close() == 0);
+}

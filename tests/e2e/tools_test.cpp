@@ -284,3 +284,36 @@ TEST_CASE("PreModelRequest and PostModelRequest hooks run around every model req
   CHECK(inputs[3]["last_assistant_message"].get<std::string>().rfind("I ran `echo one`", 0) == 0);
   CHECK(daemon.close() == 0);
 }
+
+TEST_CASE("acceptForSession runs the command and the same command again without asking", "[e2e][tools]") {
+  TempHome home;
+  Daemon daemon(home);
+  daemon.initialize();
+  const std::string thread = start_thread(daemon, home);
+  const std::string command = "echo approved-once";
+  start_tool_turn(daemon, thread, command);
+  Json request;
+  while (!request.contains("method")) {
+    Json m = daemon.next();
+    if (m.contains("id") && m.contains("method")) request = m;
+  }
+  CHECK(request["method"] == "item/commandExecution/requestApproval");
+  daemon.send(Json{{"id", request["id"]}, {"result", {{"decision", "acceptForSession"}}}});
+  auto first = daemon.until("turn/completed");
+  CHECK(find_all(first, "item/completed")[0]["item"]["status"] == "completed");
+  // Again in the same thread: it runs, nobody is asked. Another command is asked for.
+  start_tool_turn(daemon, thread, command);
+  auto second = daemon.until("turn/completed");
+  for (const auto& m : second) CHECK_FALSE((m.contains("id") && m.contains("method")));
+  bool ran = false;
+  for (const auto& m : find_all(second, "item/completed"))
+    ran = ran || (m["item"]["type"] == "commandExecution" && m["item"]["status"] == "completed");
+  CHECK(ran);
+  start_tool_turn(daemon, thread, "echo another");
+  Json asked = daemon.next();
+  while (!(asked.contains("id") && asked.contains("method"))) asked = daemon.next();
+  CHECK(asked["params"]["command"] == "echo another");
+  daemon.send(Json{{"id", asked["id"]}, {"result", {{"decision", "decline"}}}});
+  daemon.until("turn/completed");
+  CHECK(daemon.close() == 0);
+}
