@@ -246,8 +246,7 @@ TEST_CASE("the apply_patch tool is offered as the reference offers it to the mod
   CHECK(names(responses_tools("gpt-5.5")) == std::vector<std::string>{"function:exec_command", "custom:apply_patch"});
   CHECK(names(responses_tools("builtin")) == std::vector<std::string>{"function:exec_command", "custom:apply_patch"});
   CHECK(names(responses_tools("mock-model")) == std::vector<std::string>{"function:exec_command"});
-  const auto tool = appserver::apply_patch_tool();
-  CHECK(tool["format"]["type"] == "grammar");
-  CHECK(tool["format"]["syntax"] == "lark");
-  CHECK(tool["format"]["definition"].get<std::string>().rfind("start: begin_patch hunk+ end_patch\n", 0) == 0);
+  // Byte for byte what Codex 0.169 sent a mock model for gpt-5.5 (its request's `tools` entry).
+  std::ifstream recorded(std::string(UNIT_FIXTURES_DIR) + "/codex_0.169_apply_patch_tool.json");
+  CHECK(appserver::apply_patch_tool() == nlohmann::json::parse(recorded));
 }
