@@ -57,12 +57,15 @@ inline ThreadSettings settings_from(const ConfigFile& config, const std::string&
   if (config.approval_policy) settings.approval_policy = *config.approval_policy;
   if (config.service_tier) settings.service_tier = *config.service_tier == "fast" ? "priority" : *config.service_tier;
   if (approval && !approval->is_null()) settings.approval_policy = *approval;
-  if (sandbox && sandbox->is_string()) {
-    const std::string mode = sandbox->get<std::string>();
-    settings.sandbox = {{"type", mode == "read-only"         ? "readOnly"
-                                 : mode == "workspace-write" ? "workspaceWrite"
-                                                             : "dangerFullAccess"}};
-  }
+  // The SandboxPolicy of a Codex sandbox mode (config.toml `sandbox_mode`, then the request's
+  // `sandbox`, which wins).
+  auto policy_of = [](const std::string& mode) {
+    return protocol::Json{{"type", mode == "read-only"         ? "readOnly"
+                                   : mode == "workspace-write" ? "workspaceWrite"
+                                                               : "dangerFullAccess"}};
+  };
+  if (config.sandbox_mode) settings.sandbox = policy_of(*config.sandbox_mode);
+  if (sandbox && sandbox->is_string()) settings.sandbox = policy_of(sandbox->get<std::string>());
   return settings;
 }
 

@@ -310,3 +310,28 @@ TEST_CASE("apply_patch: update, delete and move in one patch, and a PostToolUse 
   CHECK(reply_of(messages).find("I applied a patch; it returned:\nformatting failed\n") != std::string::npos);
   CHECK(daemon.close() == 0);
 }
+
+TEST_CASE("sandbox_mode in config.toml is the thread's sandbox policy unless thread/start names one", "[e2e][patch]") {
+  TempHome home;
+  std::ofstream(home.home / "config.toml") << "sandbox_mode = \"read-only\"\napproval_policy = \"on-request\"\n";
+  Daemon daemon(home);
+  daemon.initialize();
+  Json configured = daemon.request("thread/start", {{"cwd", home.workspace.string()}});
+  CHECK(configured["result"]["sandbox"] == Json{{"type", "readOnly"}});
+  daemon.until("thread/started");
+  Json named = daemon.request("thread/start", {{"cwd", home.workspace.string()}, {"sandbox", "danger-full-access"}});
+  CHECK(named["result"]["sandbox"] == Json{{"type", "dangerFullAccess"}});
+  daemon.until("thread/started");
+  // Under the configured read-only policy a patch asks first.
+  const std::string thread = configured["result"]["thread"]["id"];
+  REQUIRE(daemon.request("turn/start", {{"threadId", thread}, {"input", {{{"type", "text"}, {"text", kPatch}}}}})
+              .contains("result"));
+  Json asked = daemon.next();
+  while (!(asked.contains("id") && asked.contains("method"))) asked = daemon.next();
+  CHECK(asked["method"] == "item/fileChange/requestApproval");
+  daemon.send(Json{{"id", asked["id"]}, {"result", {{"decision", "cancel"}}}});
+  auto rest = daemon.until("turn/completed");
+  CHECK(rest.back()["params"]["turn"]["status"] == "interrupted");
+  CHECK_FALSE(std::filesystem::exists(home.workspace / "notes.txt"));
+  CHECK(daemon.close() == 0);
+}
