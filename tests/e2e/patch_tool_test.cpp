@@ -335,3 +335,31 @@ TEST_CASE("sandbox_mode in config.toml is the thread's sandbox policy unless thr
   CHECK_FALSE(std::filesystem::exists(home.workspace / "notes.txt"));
   CHECK(daemon.close() == 0);
 }
+
+TEST_CASE("apply_patch: a hunk that does not apply changes nothing and the model gets the reference's error", "[e2e][patch]") {
+  TempHome home;
+  const auto log = home.root / "pre.jsonl";
+  home.write_hooks(R"({"hooks":{"PreToolUse":[{"matcher":"Edit","hooks":[{"type":"command","command":"cat >> )" +
+                   log.string() + "; echo >> " + log.string() + R"("}]}]}})");
+  std::ofstream(home.workspace / "keep.txt") << "a\n";
+  Daemon daemon(home);
+  daemon.initialize();
+  const std::string thread = start_thread(daemon, home);
+  // Two files: the first hunk would apply, the second does not; neither file changes.
+  auto messages = run_turn(daemon, thread,
+                           "*** Begin Patch\n*** Add File: notes.txt\n+x\n*** Update File: keep.txt\n@@\n-nothere\n+b\n"
+                           "*** End Patch");
+  const std::string keep = (home.workspace / "keep.txt").string();
+  CHECK(reply_of(messages).find("I applied a patch; it returned:\napply_patch verification failed: Failed to find "
+                                "expected lines in " + keep + ":\nnothere\n") != std::string::npos);
+  for (const auto& m : find_all(messages, "item/started")) CHECK(m["item"]["type"] != "fileChange");
+  for (const auto& m : messages) CHECK(m.value("method", "") != "turn/diff/updated");
+  CHECK(read_lines(log).size() == 1);  // PreToolUse ran first, as in the reference
+  CHECK_FALSE(std::filesystem::exists(home.workspace / "notes.txt"));
+  CHECK(read_text(keep) == "a\n");
+  // Not a patch at all: refused before any hook.
+  auto junk = run_turn(daemon, thread, "*** Begin Patch\n*** Frobnicate File: x\n*** End Patch");
+  CHECK(hook_events(junk).empty());
+  CHECK(reply_of(junk).find("I applied a patch; it returned:\napply_patch verification failed: ") != std::string::npos);
+  CHECK(daemon.close() == 0);
+}
