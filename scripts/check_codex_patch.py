@@ -2,13 +2,16 @@
 """check_codex_patch.py CODEX APP_SERVER: the apply_patch tool, side by side with Codex 0.169.
 
 For each hook outcome (plain, PreToolUse deny / exit-2 block / updatedInput rewrite, PostToolUse
-context / block, a matcher naming Write|Edit|apply_patch) both servers run one turn over stdio
-against the same scripted mock model (tests/mock_responses.py) whose first reply is an
-`apply_patch` custom tool call, with a Python hook on PreToolUse, PermissionRequest and
-PostToolUse. Compared, after scrubbing ids, times and paths: the order of hook/item/diff
-notifications, each fileChange item and turn/diff/updated, every hook's stdin payload, and what
-the model got back. Known, documented differences are left out of the comparison: the
-reference's item-level startedAtMs/completedAtMs on fileChange items. Exit 1 on a difference.
+context / block, a matcher naming Write|Edit|apply_patch, a read-only sandbox's accept and
+decline) both servers run one turn over stdio against the same scripted mock model
+(tests/mock_responses.py) whose first reply is an `apply_patch` custom tool call — or, for the
+heredoc cases, an exec_command running `apply_patch <<'PATCH'` — with a Python hook on
+PreToolUse, PermissionRequest and PostToolUse. Compared, after scrubbing ids, times, wall times
+and paths: the order of hook/item/diff/approval messages with their params, every hook's stdin
+payload, what the model got back, and the files left in the workspace. Left out on purpose (see
+docs/testing.md): the reference's item-level startedAtMs/completedAtMs on fileChange items (not
+in its schema), and the spelling of a function call's `arguments` string (compared as JSON: this
+server re-serializes it). Exit 1 on a difference.
 """
 import json
 import os
@@ -44,8 +47,10 @@ elif MODE == "postblock" and ev == "PostToolUse":
 CASES = [("plain", "*"), ("deny", "*"), ("block", "*"), ("rewrite", "*"), ("post", "Write"),
          ("postblock", "Edit"), ("aliases", "Write|Edit|apply_patch"),
          # a read-only sandbox with on-request approvals: PermissionRequest, then the client
-         ("accept", "*"), ("decline", "*")]
-ASKING = {"accept", "decline"}  # the modes run under a read-only sandbox; the client answers with the mode
+         ("accept", "*"), ("decline", "*"),
+         # `apply_patch <<'EOF'` through exec_command, which both intercept
+         ("heredoc", "*"), ("heredoc-accept", "*")]
+ASKING = {"accept", "decline", "heredoc-accept"}  # the modes run under a read-only sandbox; the client answers with the mode
 
 
 def run(server, mode, matcher, work):
@@ -56,8 +61,12 @@ def run(server, mode, matcher, work):
         f.write("hello\nworld\n")
     script = os.path.join(work, "script.json")
     with open(script, "w") as f:
-        json.dump([{"custom_tool_call": {"call_id": "call_p1", "name": "apply_patch", "input": PATCH}, "usage": USAGE},
-                   {"text": "patched", "usage": USAGE}], f)
+        if mode.startswith("heredoc"):
+            call = {"tool_call": {"call_id": "call_p1", "name": "exec_command",
+                                  "arguments": json.dumps({"cmd": f"apply_patch <<'PATCH'\n{PATCH}PATCH"})}}
+        else:
+            call = {"custom_tool_call": {"call_id": "call_p1", "name": "apply_patch", "input": PATCH}}
+        json.dump([dict(call, usage=USAGE), {"text": "patched", "usage": USAGE}], f)
     requests = os.path.join(work, "requests.jsonl")
     mock = subprocess.Popen([sys.executable, MOCK, script, requests], stdout=subprocess.PIPE, text=True)
     try:
@@ -99,7 +108,7 @@ def run(server, mode, matcher, work):
                 m = json.loads(line)
                 messages.append(m)
                 if "id" in m and "method" in m:  # an approval request: answer with the mode
-                    send({"id": m["id"], "result": {"decision": mode}})
+                    send({"id": m["id"], "result": {"decision": mode.removeprefix("heredoc-")}})
                 if pred(m):
                     return m
             raise SystemExit(f"{server} {mode}: the server closed stdout (log: {work}/stderr.log)")
@@ -121,7 +130,7 @@ def run(server, mode, matcher, work):
     hooks = [json.loads(l) for l in open(log)] if os.path.exists(log) else []
     reqs = [json.loads(l) for l in open(requests)]
     model_got = [i for r in reqs[1:2] for i in r["input"]
-                 if i.get("type", "").startswith("custom_tool_call") or
+                 if i.get("type", "").startswith(("custom_tool_call", "function_call")) or
                  (i.get("role") == "developer" and "checked the edit" in json.dumps(i))]
     return messages, hooks, model_got, sorted(os.listdir(ws)), work
 
@@ -130,15 +139,18 @@ def scrub(value, work):
     if isinstance(value, dict):
         value = {k: scrub(v, work) for k, v in value.items()
                  if k not in ("transcript_path", "emittedAtMs") and not (k == "id" and isinstance(v, str) and
-                                                                        re.match(r"(ctc|ctco|msg)_", v))}
+                                                                        re.match(r"(ctc|ctco|msg|fc|fco)_", v))}
+        if value.get("type") == "function_call" and isinstance(value.get("arguments"), str):
+            value["arguments"] = json.loads(value["arguments"])  # re-serialized here: compare as JSON
         if value.get("type") == "fileChange":
             value.pop("startedAtMs", None)  # the reference's item-level times: not sent here yet
             value.pop("completedAtMs", None)
         return value
     if isinstance(value, list):
         return [scrub(v, work) for v in value]
-    if isinstance(value, str):
-        return value.replace(work, "<work>")
+    if isinstance(value, str):  # wall times are the machine's: 0 or 0.1 s either side
+        return re.sub(r"Wall time: [0-9.]+ seconds\nOutput:\nSuccess", "Wall time: <t> seconds\nOutput:\nSuccess",
+                      value.replace(work, "<work>"))
     return value
 
 

@@ -12,8 +12,9 @@
 //   PostToolUse with the model's output as `tool_response` (its context reaches the model; a
 //   block replaces the output with the reason).
 // - exec_command running `apply_patch <<'EOF' … EOF` (run_intercepted_patch): PreToolUse has
-//   already run as for any command (tool_name "Bash"); no PermissionRequest, no PostToolUse;
-//   the model's output is wrapped as exec_command output.
+//   already run as for any command (tool_name "Bash"); PermissionRequest runs as for the tool
+//   when approval is needed (tool_name "apply_patch"); no PostToolUse; the model's output is
+//   wrapped as exec_command output.
 //
 // Planning (reads) and writing run on ServerContext::file_io, never on the io thread.
 #include "server/threads/turn_state.hpp"
@@ -56,9 +57,10 @@ std::string tool_output(int exit_code, std::int64_t ms, const std::string& text)
   return "Exit code: " + std::to_string(exit_code) + "\nWall time: " + wall_time(ms) + " seconds\nOutput:\n" + text;
 }
 
-/// What exec_command gives the model after an intercepted apply_patch.
-std::string intercepted_output(int exit_code, const std::string& text) {
-  return "Wall time: 0.0000 seconds\nOutput:\n" + tool_output(exit_code, 0, text);
+/// What exec_command gives the model after an intercepted apply_patch (the outer wall time is
+/// always 0.0000 in the reference; the inner one is the patch's, approval included).
+std::string intercepted_output(int exit_code, std::int64_t ms, const std::string& text) {
+  return "Wall time: 0.0000 seconds\nOutput:\n" + tool_output(exit_code, ms, text);
 }
 
 v2::FileUpdateChange describe(const FileChange& change) {
@@ -210,6 +212,7 @@ asio::awaitable<void> LiveThread::run_intercepted_patch(TurnState& turn, const T
                                                         std::optional<std::string> workdir) {
   fs::path cwd = settings_.cwd;
   if (workdir) cwd = fs::path(*workdir).is_absolute() ? fs::path(*workdir) : cwd / *workdir;
+  const std::int64_t started_ms = ctx_.clock->now_ms();
   auto parsed = apply_patch::parse_patch(patch_text);
   if (auto* error = std::get_if<std::string>(&parsed)) {
     record_tool_output(turn, call, "apply_patch verification failed: " + *error);
@@ -222,9 +225,11 @@ asio::awaitable<void> LiveThread::run_intercepted_patch(TurnState& turn, const T
   }
   auto changes = std::get<std::vector<FileChange>>(std::move(plan));
   const std::string summary = apply_patch::success_summary(changes);
-  const auto error = co_await run_file_change(turn, call, std::move(changes), nullptr);
+  const auto error = co_await run_file_change(turn, call, std::move(changes), &patch_text);
   if (!error) co_return;  // declined or interrupted; the model's output is recorded
-  record_tool_output(turn, call, error->empty() ? intercepted_output(0, summary) : intercepted_output(1, *error));
+  const std::int64_t elapsed = ctx_.clock->fixed() ? 0 : ctx_.clock->now_ms() - started_ms;
+  record_tool_output(turn, call,
+                     error->empty() ? intercepted_output(0, elapsed, summary) : intercepted_output(1, elapsed, *error));
 }
 
 asio::awaitable<void> LiveThread::run_patch_tool(TurnState& turn, const ToolCall& call) {
