@@ -1,4 +1,6 @@
-# Multi-stage build of app-server on Debian 12 (the same packages as scripts/setup.sh).
+# Multi-stage build of app-server on Debian 12 (the same packages as scripts/setup.sh). bubblewrap
+# is the sandbox of sandboxed threads' commands (a container needs user namespaces for it, or
+# sandboxed commands fail closed: docs/security.md).
 # There is no Docker engine on the development machines, so CI does not build this image.
 FROM debian:bookworm AS build
 COPY scripts/setup.sh /src/scripts/setup.sh
@@ -9,7 +11,7 @@ RUN cmake -S /src -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=
 
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends libspdlog1.10 libfmt9 \
-      libssl3 libnettle8 libtomlplusplus3 libsqlite3-0 libboost-url1.81.0 ca-certificates \
+      libssl3 libnettle8 libtomlplusplus3 libsqlite3-0 libboost-url1.81.0 ca-certificates bubblewrap \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --create-home app
 COPY --from=build /build/server/app-server /usr/local/bin/app-server

@@ -8,6 +8,7 @@ PKGS=(
   libvalijson-dev libtomlplusplus-dev nettle-dev libssl-dev ca-certificates openssl python3 tmux
   libsqlite3-dev libsqlitecpp-dev  # the thread index
   libdtl-dev  # line diffs of fileChange items (header-only)
+  bubblewrap  # the sandbox of the agent's commands (server/sandbox/)
   clang libclang-rt-14-dev procps  # libFuzzer targets (scripts/fuzz); pkill in tests
 )
 # Hooks in node are part of the e2e suite; any node will do (the image may ship its own).

@@ -1,6 +1,8 @@
 // Server wiring and shutdown; see server.hpp.
 #include "server/server.hpp"
 
+#include "server/sandbox/sandbox.hpp"
+
 #include "server/agent/builtin_agent.hpp"
 #include "server/agent/responses_agent.hpp"
 #include "server/exec/command_exec.hpp"
@@ -58,6 +60,10 @@ ServerContext::ServerContext(asio::io_context& io_context, ServerOptions opts)
       user_shell = candidate;
       break;
     }
+  const char* path = std::getenv("PATH");
+  bwrap = sandbox::find_bwrap(path ? path : "");
+  if (!bwrap) spdlog::warn("bwrap (bubblewrap) is not on PATH: commands of threads with a read-only or "
+                           "workspace-write sandbox policy will not run (docs/security.md)");
 }
 
 ServerContext::~ServerContext() = default;

@@ -103,6 +103,9 @@ struct ServerContext {
   std::unique_ptr<CommandExecManager> command_exec;
   /// fuzzyFileSearch, on its own worker thread (server/file_search/file_search.hpp).
   std::unique_ptr<FileSearch> file_search;
+  /// The bubblewrap binary found on PATH at start-up (server/sandbox/sandbox.hpp); nullopt:
+  /// sandboxed commands fail closed.
+  std::optional<std::string> bwrap;
   /// One worker thread for the workspace file reads and writes of apply_patch (planning a patch
   /// reads every file it touches; applying it writes them), so they never run on the io thread.
   /// Work posted here must not touch a thread's state; it hands its result back to the strand.

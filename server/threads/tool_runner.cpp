@@ -7,6 +7,7 @@
 
 #include "hooks/hook_input.hpp"
 #include "server/apply_patch/invocation.hpp"
+#include "server/sandbox/sandbox.hpp"
 #include "server/threads/tool_texts.hpp"
 #include "server/tools/async_command.hpp"
 #include "server/tools/output_capture.hpp"
@@ -202,6 +203,21 @@ asio::awaitable<void> LiveThread::run_tool(TurnState& turn, const ToolCall& call
     if (!shown.empty())
       emit(v2::CommandExecutionOutputDeltaNotification{id_, turn.turn.id, item_id, std::string(shown)});
   };
+  // The thread's sandbox policy (server/sandbox/sandbox.hpp): bwrap around the shell, or no
+  // run at all when bwrap is missing (fail closed).
+  const char* tmpdir = std::getenv("TMPDIR");
+  const auto policy = sandbox::policy_of(settings_.sandbox, cwd, tmpdir ? tmpdir : "");
+  if (policy.mode != sandbox::Policy::Mode::full) {
+    if (!ctx_.bwrap) {
+      spdlog::warn("thread {}: {}", id_, sandbox::missing_bwrap_message());
+      item.status = v2::CommandExecutionStatus::failed;
+      item.aggregatedOutput = sandbox::missing_bwrap_message();
+      emit(v2::ItemCompletedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms(), std::nullopt});
+      record_tool_output(turn, call, sandbox::missing_bwrap_message());
+      co_return;
+    }
+    spec.argv = sandbox::bwrap_argv(policy, *ctx_.bwrap, command);
+  }
   const std::int64_t started_ms = ctx_.clock->now_ms();
   auto result = co_await async_run_command(
       strand_, std::move(spec), [&turn](auto running) { turn.running_command = std::move(running); },
