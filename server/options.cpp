@@ -86,6 +86,12 @@ Options:
   --version, -V           print the version (`codex-cli 0.169.0 (app-server)`) and exit
   --help, -h              print this help and exit
 
+Sandbox: under sandbox_mode "read-only" or "workspace-write" (config.toml, or thread/start
+`sandbox`) the agent's commands run inside bubblewrap; without a working `bwrap` on PATH they do
+not run at all (fail closed). Check with:
+  bwrap --ro-bind / / --dev /dev --unshare-net -- /bin/true && echo "sandbox works"
+Hooks are never sandboxed. docs/security.md.
+
 Codex options that have no meaning here (-m, -p, -s, -a, -C, --search, --oss,
 --startup-sign-out, …) are accepted with a warning on stderr; signed-bearer-token WebSocket
 auth and --print-startup-config are refused. docs/protocol.md, "Codex's command line".
