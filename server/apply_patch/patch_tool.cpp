@@ -85,8 +85,7 @@ bool inside(const fs::path& path, const fs::path& root) {
 
 }  // namespace
 
-std::optional<std::string> LiveThread::patch_approval_reason(const std::vector<FileChange>& changes) const {
-  if (!approval_required()) return std::nullopt;
+std::optional<std::string> LiveThread::sandbox_refusal(const std::vector<FileChange>& changes) const {
   const auto type_field = settings_.sandbox.is_object() ? settings_.sandbox.find("type") : settings_.sandbox.end();
   const std::string type =
       type_field != settings_.sandbox.end() && type_field->is_string() ? type_field->get<std::string>() : "";
@@ -98,7 +97,7 @@ std::optional<std::string> LiveThread::patch_approval_reason(const std::vector<F
     if (change.move_path) targets.push_back(*change.move_path);
   }
   if (targets.empty()) return std::nullopt;  // acceptForSession covers every file
-  if (type != "workspaceWrite") return "the sandbox policy is read-only";
+  if (type != "workspaceWrite") return "writing is blocked by read-only sandbox";
   // workspace-write: the cwd, /tmp, $TMPDIR and writableRoots, except .git and .codex in them.
   std::vector<fs::path> roots = {settings_.cwd};
   if (!flag(settings_.sandbox, "excludeSlashTmp")) roots.emplace_back("/tmp");
@@ -111,9 +110,16 @@ std::optional<std::string> LiveThread::patch_approval_reason(const std::vector<F
     const bool writable = std::any_of(roots.begin(), roots.end(), [&](const fs::path& root) {
       return inside(target, root) && !inside(target, root / ".git") && !inside(target, root / ".codex");
     });
-    if (!writable) return "the patch writes outside the workspace's writable roots: " + target.string();
+    if (!writable) return "writing outside of the project";
   }
   return std::nullopt;
+}
+
+std::optional<std::string> LiveThread::rejected_without_asking(const std::vector<FileChange>& changes) const {
+  if (approval_required()) return std::nullopt;
+  const auto refusal = sandbox_refusal(changes);
+  if (!refusal) return std::nullopt;
+  return "patch rejected: " + *refusal + "; rejected by user approval settings";
 }
 
 void LiveThread::report_turn_diff(TurnState& turn) {
@@ -149,7 +155,7 @@ asio::awaitable<std::optional<std::string>> LiveThread::run_file_change(TurnStat
     record_tool_output(turn, call, output);
   };
 
-  if (const auto reason = patch_approval_reason(changes)) {
+  if (const auto reason = approval_required() ? sandbox_refusal(changes) : std::nullopt) {
     spdlog::debug("thread {}: patch {} needs approval: {}", id_, call.call_id, *reason);
     std::optional<std::string> verdict;
     if (hook_patch) {  // PermissionRequest hooks decide first
@@ -224,6 +230,10 @@ asio::awaitable<void> LiveThread::run_intercepted_patch(TurnState& turn, const T
     co_return;
   }
   auto changes = std::get<std::vector<FileChange>>(std::move(plan));
+  if (const auto refusal = rejected_without_asking(changes)) {
+    record_tool_output(turn, call, *refusal);
+    co_return;
+  }
   const std::string summary = apply_patch::success_summary(changes);
   const auto error = co_await run_file_change(turn, call, std::move(changes), &patch_text);
   if (!error) co_return;  // declined or interrupted; the model's output is recorded
@@ -278,6 +288,10 @@ asio::awaitable<void> LiveThread::run_patch_tool(TurnState& turn, const ToolCall
     co_return;
   }
   auto changes = std::get<std::vector<FileChange>>(std::move(plan));
+  if (const auto refusal = rejected_without_asking(changes)) {  // no item, no PostToolUse
+    record_tool_output(turn, call, *refusal);
+    co_return;
+  }
   const std::string summary = apply_patch::success_summary(changes);
   const auto error = co_await run_file_change(turn, call, std::move(changes), &patch);
   if (!error) co_return;

@@ -213,19 +213,22 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   boost::asio::awaitable<PatchPlan> plan_on_file_worker(const apply_patch::Patch& patch,
                                                         const std::filesystem::path& cwd);
   /// The fileChange item of planned `changes`: item/started, the approval when
-  /// patch_approval_reason() asks for one (PermissionRequest hooks first when `hook_patch` is
+  /// sandbox_refusal() names a reason and the approval policy asks (PermissionRequest hooks first when `hook_patch` is
   /// set: the patch they see), the write, item/completed and turn/diff/updated. Returns "" when
   /// written, the write error, or nullopt when it was not applied (denied, declined,
   /// interrupted; the model's output is then recorded already).
   boost::asio::awaitable<std::optional<std::string>> run_file_change(TurnState& turn, const ToolCall& call,
                                                                      std::vector<apply_patch::FileChange> changes,
                                                                      const std::string* hook_patch);
-  /// Why writing `changes` needs the client's approval under this thread's approval and
-  /// sandbox policies (read-only; outside workspace-write's writable roots, or in their .git or
-  /// .codex), or nullopt: it does not (policy "never", danger-full-access, or every file
-  /// approved for the session). The reference asks in those cases; the sandbox itself is not
-  /// enforced yet (issue 21).
-  std::optional<std::string> patch_approval_reason(const std::vector<apply_patch::FileChange>& changes) const;
+  /// Why the thread's sandbox policy would not let `changes` be written, in the reference's
+  /// words ("writing is blocked by read-only sandbox", "writing outside of the project":
+  /// outside workspace-write's cwd, /tmp, $TMPDIR and writableRoots, or in their .git or
+  /// .codex), or nullopt (danger-full-access, or every file approved for the session). Under
+  /// an approval policy that asks, such a patch is asked for; under `never` it is rejected.
+  std::optional<std::string> sandbox_refusal(const std::vector<apply_patch::FileChange>& changes) const;
+  /// Under approval policy `never`, the reference's "patch rejected: <refusal>; rejected by
+  /// user approval settings" for a patch the sandbox refuses; else nullopt.
+  std::optional<std::string> rejected_without_asking(const std::vector<apply_patch::FileChange>& changes) const;
   /// turn/diff/updated with the turn's aggregated diff, when it has one.
   void report_turn_diff(TurnState& turn);
   bool approval_required() const;

@@ -363,3 +363,19 @@ TEST_CASE("apply_patch: a hunk that does not apply changes nothing and the model
   CHECK(reply_of(junk).find("I applied a patch; it returned:\napply_patch verification failed: ") != std::string::npos);
   CHECK(daemon.close() == 0);
 }
+
+TEST_CASE("apply_patch under a read-only sandbox and approval policy never is rejected as the reference rejects it", "[e2e][patch]") {
+  TempHome home;
+  Daemon daemon(home);
+  daemon.initialize();
+  Json started = daemon.request("thread/start", {{"cwd", home.workspace.string()}, {"sandbox", "read-only"},
+                                                 {"approvalPolicy", "never"}});
+  daemon.until("thread/started");
+  auto messages = run_turn(daemon, started["result"]["thread"]["id"], kPatch);
+  CHECK(reply_of(messages).find("I applied a patch; it returned:\npatch rejected: writing is blocked by read-only "
+                                "sandbox; rejected by user approval settings\n") != std::string::npos);
+  for (const auto& m : find_all(messages, "item/started")) CHECK(m["item"]["type"] != "fileChange");
+  for (const auto& m : messages) CHECK_FALSE((m.contains("id") && m.contains("method")));
+  CHECK_FALSE(std::filesystem::exists(home.workspace / "notes.txt"));
+  CHECK(daemon.close() == 0);
+}
