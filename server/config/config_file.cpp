@@ -17,7 +17,8 @@ namespace {
 // (schema/codex/config-keys.txt) is ignored with a debug line; a key Codex does not know either
 // is a configWarning (and fatal under --strict-config).
 const std::set<std::string> kUsed = {"model", "model_provider", "model_providers", "approval_policy",
-                                     "sandbox_mode", "service_tier", "features", "hooks", "projects", "analytics"};
+                                     "sandbox_mode", "sandbox_workspace_write", "service_tier", "features", "hooks",
+                                     "projects", "analytics"};
 const std::set<std::string> kProviderKeys = {"name", "base_url", "wire_api", "env_key",
                                              "requires_openai_auth", "request_max_retries",
                                              "stream_max_retries", "stream_idle_timeout_ms"};
@@ -96,6 +97,28 @@ ConfigFile load_config_file(const std::filesystem::path& path, const std::vector
   config.approval_policy = string_of(table.get("approval_policy"), "approval_policy");
   config.sandbox_mode = string_of(table.get("sandbox_mode"), "sandbox_mode");
   config.service_tier = string_of(table.get("service_tier"), "service_tier");
+  if (auto ww = table["sandbox_workspace_write"]; ww && !ww.is_table()) {
+    config.warnings.push_back(where + ": `sandbox_workspace_write` must be a table; ignored");
+  } else if (auto* t = ww.as_table()) {
+    if (auto roots = (*t)["writable_roots"]; roots) {
+      if (auto* array = roots.as_array()) {
+        for (const auto& root : *array)
+          if (auto text = root.value<std::string>()) config.workspace_write.writable_roots.push_back(*text);
+          else config.warnings.push_back(where + ": `sandbox_workspace_write.writable_roots` must hold strings; an entry was ignored");
+      } else {
+        config.warnings.push_back(where + ": `sandbox_workspace_write.writable_roots` must be an array; ignored");
+      }
+    }
+    auto boolean = [&](const char* key, bool& out) {
+      auto node = (*t)[key];
+      if (!node) return;
+      if (auto v = node.value<bool>()) out = *v;
+      else config.warnings.push_back(where + ": `sandbox_workspace_write." + key + "` must be a boolean; ignored");
+    };
+    boolean("network_access", config.workspace_write.network_access);
+    boolean("exclude_tmpdir_env_var", config.workspace_write.exclude_tmpdir_env_var);
+    boolean("exclude_slash_tmp", config.workspace_write.exclude_slash_tmp);
+  }
   if (auto analytics = table["analytics"]; analytics && !analytics.is_table())
     config.warnings.push_back(where + ": `analytics` must be a table; ignored");
   config.analytics_enabled = table["analytics"]["enabled"].value_or(analytics_default);

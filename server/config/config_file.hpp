@@ -36,6 +36,12 @@ struct ConfigFile {
   std::map<std::string, ModelProvider> model_providers;
   std::optional<std::string> approval_policy;  // "never" | "untrusted" | "on-request" | …
   std::optional<std::string> sandbox_mode;
+  /// `[sandbox_workspace_write]` (Codex's keys): extra writable roots, network access, and the
+  /// two exclusions of /tmp and $TMPDIR; used when the sandbox mode is workspace-write.
+  struct WorkspaceWrite {
+    std::vector<std::string> writable_roots;
+    bool network_access = false, exclude_tmpdir_env_var = false, exclude_slash_tmp = false;
+  } workspace_write;
   std::optional<std::string> service_tier;  // `service_tier`: the Responses API tier of new threads
   bool analytics_enabled = false;      // [analytics] enabled: hook-run events to a local file
   std::vector<std::string> warnings;  // "<path>: …", each becomes a configWarning

@@ -59,10 +59,18 @@ inline ThreadSettings settings_from(const ConfigFile& config, const std::string&
   if (approval && !approval->is_null()) settings.approval_policy = *approval;
   // The SandboxPolicy of a Codex sandbox mode (config.toml `sandbox_mode`, then the request's
   // `sandbox`, which wins).
-  auto policy_of = [](const std::string& mode) {
-    return protocol::Json{{"type", mode == "read-only"         ? "readOnly"
-                                   : mode == "workspace-write" ? "workspaceWrite"
-                                                               : "dangerFullAccess"}};
+  // A workspace-write policy carries config.toml's [sandbox_workspace_write] (v2 SandboxPolicy
+  // field names).
+  auto policy_of = [&config](const std::string& mode) {
+    if (mode == "workspace-write") {
+      const auto& ww = config.workspace_write;
+      return protocol::Json{{"type", "workspaceWrite"},
+                            {"writableRoots", ww.writable_roots},
+                            {"networkAccess", ww.network_access},
+                            {"excludeTmpdirEnvVar", ww.exclude_tmpdir_env_var},
+                            {"excludeSlashTmp", ww.exclude_slash_tmp}};
+    }
+    return protocol::Json{{"type", mode == "read-only" ? "readOnly" : "dangerFullAccess"}};
   };
   if (config.sandbox_mode) settings.sandbox = policy_of(*config.sandbox_mode);
   if (sandbox && sandbox->is_string()) settings.sandbox = policy_of(sandbox->get<std::string>());

@@ -109,3 +109,35 @@ TEST_CASE("without bwrap a sandboxed command does not run and says why; danger-f
   CHECK(std::filesystem::exists(marker));
   CHECK(daemon.close() == 0);
 }
+
+TEST_CASE("config.toml's [sandbox_workspace_write] adds writable roots and network access", "[e2e][sandbox][ws]") {
+  if (!bwrap_works()) {
+    WARN("bwrap cannot run here: the sandbox config test did not run");
+    return;
+  }
+  TempHome home;
+  const std::filesystem::path extra = "/var/tmp/app-server-sandbox-root-" + std::to_string(::getpid());
+  std::filesystem::create_directories(extra);
+  std::ofstream(home.home / "config.toml") << "sandbox_mode = \"workspace-write\"\n[sandbox_workspace_write]\n"
+                                              "writable_roots = [\"" << extra.string() << "\"]\nnetwork_access = true\n"
+                                              "exclude_slash_tmp = true\n";
+  Daemon daemon(home, {"--listen", "stdio://", "--listen", "ws://127.0.0.1:0"});
+  daemon.initialize();
+  const std::string url = daemon.ws_url();
+  Json started = daemon.request("thread/start", {{"cwd", home.workspace.string()}});
+  daemon.until("thread/started");
+  CHECK(started["result"]["sandbox"] == Json{{"type", "workspaceWrite"}, {"writableRoots", {extra.string()}},
+                                             {"networkAccess", true}, {"excludeTmpdirEnvVar", false},
+                                             {"excludeSlashTmp", true}});
+  const std::string thread = started["result"]["thread"]["id"];
+  const std::string tmp_file = "/tmp/app-server-sandbox-excluded-" + std::to_string(::getpid());
+  Json item = run_command(daemon, thread,
+                          "touch " + (extra / "x").string() + " && echo root-ok; touch " + tmp_file +
+                              " 2>/dev/null || echo tmp-refused; bash -c 'exec 3<>/dev/tcp/127.0.0.1/" +
+                              url.substr(url.rfind(':') + 1) + "' 2>/dev/null && echo connected");
+  CHECK(item["aggregatedOutput"] == "root-ok\ntmp-refused\nconnected\n");
+  CHECK(std::filesystem::exists(extra / "x"));
+  CHECK_FALSE(std::filesystem::exists(tmp_file));
+  std::filesystem::remove_all(extra);
+  CHECK(daemon.close() == 0);
+}
