@@ -91,7 +91,7 @@ TEST_CASE("the network is off in the sandbox unless workspace-write allows it", 
   CHECK(daemon.close() == 0);
 }
 
-TEST_CASE("without bwrap a sandboxed command does not run and says why; danger-full-access still runs", "[e2e][sandbox]") {
+TEST_CASE("without bwrap a sandboxed command does not run and says why, while danger-full-access still runs", "[e2e][sandbox]") {
   TempHome home;
   Daemon daemon(home, Daemon::Launch{{"--home", home.home.string(), "--cwd", home.workspace.string()},
                                      {"PATH=/nonexistent"}});
