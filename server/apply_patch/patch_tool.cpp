@@ -23,6 +23,7 @@
 #include "server/apply_patch/patch_apply.hpp"
 #include "server/apply_patch/patch_parser.hpp"
 #include "server/apply_patch/unified_diff.hpp"
+#include "server/sandbox/sandbox.hpp"
 #include "server/support/run_blocking.hpp"
 #include "server/threads/tool_texts.hpp"
 
@@ -73,44 +74,20 @@ v2::FileUpdateChange describe(const FileChange& change) {
           change.path.string()};
 }
 
-bool flag(const protocol::Json& object, const char* key) {  // a bool field; anything else is false
-  const auto it = object.find(key);
-  return it != object.end() && it->is_boolean() && it->get<bool>();
-}
-
-bool inside(const fs::path& path, const fs::path& root) {
-  const auto rel = path.lexically_normal().lexically_relative(root.lexically_normal());
-  return !rel.empty() && *rel.begin() != "..";
-}
-
 }  // namespace
 
 std::optional<std::string> LiveThread::sandbox_refusal(const std::vector<FileChange>& changes) const {
-  const auto type_field = settings_.sandbox.is_object() ? settings_.sandbox.find("type") : settings_.sandbox.end();
-  const std::string type =
-      type_field != settings_.sandbox.end() && type_field->is_string() ? type_field->get<std::string>() : "";
-  if (type == "dangerFullAccess" || type == "externalSandbox") return std::nullopt;
-  std::vector<fs::path> targets;
+  // The policy the thread's commands run under (server/sandbox/sandbox.hpp), so that a patch may
+  // write exactly where a command may.
+  const char* tmpdir = std::getenv("TMPDIR");
+  const auto policy = sandbox::policy_of(settings_.sandbox, settings_.cwd, tmpdir ? tmpdir : "");
+  if (policy.mode == sandbox::Policy::Mode::full) return std::nullopt;
   for (const auto& change : changes) {
-    if (session_approved_paths_.contains(change.path.string())) continue;
-    targets.push_back(change.path);
-    if (change.move_path) targets.push_back(*change.move_path);
-  }
-  if (targets.empty()) return std::nullopt;  // acceptForSession covers every file
-  if (type != "workspaceWrite") return "writing is blocked by read-only sandbox";
-  // workspace-write: the cwd, /tmp, $TMPDIR and writableRoots, except .git and .codex in them.
-  std::vector<fs::path> roots = {settings_.cwd};
-  if (!flag(settings_.sandbox, "excludeSlashTmp")) roots.emplace_back("/tmp");
-  if (const char* tmp = std::getenv("TMPDIR"); tmp && *tmp && !flag(settings_.sandbox, "excludeTmpdirEnvVar"))
-    roots.emplace_back(tmp);
-  if (auto w = settings_.sandbox.find("writableRoots"); w != settings_.sandbox.end() && w->is_array())
-    for (const auto& root : *w)
-      if (root.is_string()) roots.emplace_back(root.get<std::string>());
-  for (const auto& target : targets) {
-    const bool writable = std::any_of(roots.begin(), roots.end(), [&](const fs::path& root) {
-      return inside(target, root) && !inside(target, root / ".git") && !inside(target, root / ".codex");
-    });
-    if (!writable) return "writing outside of the project";
+    if (session_approved_paths_.contains(change.path.string())) continue;  // acceptForSession
+    for (const auto* target : {&change.path, change.move_path ? &*change.move_path : nullptr})
+      if (target && !sandbox::may_write(policy, *target))
+        return policy.mode == sandbox::Policy::Mode::read_only ? "writing is blocked by read-only sandbox"
+                                                               : "writing outside of the project";
   }
   return std::nullopt;
 }

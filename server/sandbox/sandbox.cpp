@@ -52,6 +52,19 @@ Policy policy_of(const nlohmann::json& sandbox_policy, const fs::path& cwd, cons
   return policy;
 }
 
+bool may_write(const Policy& policy, const fs::path& path) {
+  if (policy.mode == Policy::Mode::full) return true;
+  std::error_code ec;
+  fs::path real = fs::weakly_canonical(path, ec);
+  if (ec) real = path.lexically_normal();
+  auto inside = [&](const fs::path& root) {
+    const auto rel = real.lexically_relative(root);
+    return !rel.empty() && *rel.begin() != "..";
+  };
+  return std::any_of(policy.writable_roots.begin(), policy.writable_roots.end(), inside) &&
+         std::none_of(policy.read_only_paths.begin(), policy.read_only_paths.end(), inside);
+}
+
 std::vector<std::string> bwrap_argv(const Policy& policy, const std::string& bwrap, const std::string& command) {
   std::vector<std::string> argv = {bwrap, "--new-session", "--die-with-parent", "--ro-bind", "/", "/",
                                    "--dev", "/dev", "--unshare-pid", "--proc", "/proc"};

@@ -39,6 +39,11 @@ struct Policy {
 /// Unknown types are read-only (fail closed).
 Policy policy_of(const nlohmann::json& sandbox_policy, const std::filesystem::path& cwd, const std::string& tmpdir);
 
+/// Whether `path` (absolute) may be written under `policy`: always under full access; else when
+/// it lies in a writable root and not in one of the read-only paths. Resolves the symlinks of
+/// the part of `path` that exists (stat calls), as the roots were resolved.
+bool may_write(const Policy& policy, const std::filesystem::path& path);
+
 /// The argv that runs `command` with /bin/sh -c inside the sandbox, `bwrap` being the path of
 /// the bwrap binary. Only for a policy whose mode is not `full`.
 std::vector<std::string> bwrap_argv(const Policy& policy, const std::string& bwrap, const std::string& command);
