@@ -36,9 +36,6 @@ class TurnDiff {
   /// The aggregated diff, or nullopt when nothing changed on balance (or nothing was tracked).
   std::optional<std::string> unified_diff() const;
 
-  /// Whether any patch was tracked (a turn that has sent a diff keeps sending it).
-  bool touched() const { return !baseline_.empty() || !current_.empty(); }
-
  private:
   using Content = std::optional<std::string>;
   Content lookup(const std::map<std::string, std::string>& map, const std::string& path) const;

@@ -35,8 +35,8 @@ template <class Work, class Result = std::invoke_result_t<Work&>>
 boost::asio::awaitable<Result> run_blocking(boost::asio::thread_pool& pool, const Work& work) {
   return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void(Result)>(
       [&pool](auto handler, Work work) {
-        auto home = boost::asio::get_associated_executor(handler);
-        auto guard = boost::asio::make_work_guard(home);  // the io_context keeps running meanwhile
+        // The coroutine's executor keeps work (its io_context keeps running) until the result is back.
+        auto guard = boost::asio::make_work_guard(boost::asio::get_associated_executor(handler));
         boost::asio::post(pool, [handler = std::move(handler), work = std::move(work), guard = std::move(guard)]() mutable {
           Result result = work();
           auto executor = guard.get_executor();
