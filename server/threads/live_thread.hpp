@@ -213,8 +213,9 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   boost::asio::awaitable<PatchPlan> plan_on_file_worker(const apply_patch::Patch& patch,
                                                         const std::filesystem::path& cwd);
   /// The fileChange item of planned `changes`: item/started, the approval when
-  /// sandbox_refusal() names a reason and the approval policy asks (PermissionRequest hooks first when `hook_patch` is
-  /// set: the patch they see), the write, item/completed and turn/diff/updated. Returns "" when
+  /// sandbox_refusal() names a reason and the approval policy asks (PermissionRequest hooks
+  /// first when `hook_patch` is set: the patch they see), the write (on
+  /// ServerContext::file_io), item/completed and turn/diff/updated. Returns "" when
   /// written, the write error, or nullopt when it was not applied (denied, declined,
   /// interrupted; the model's output is then recorded already).
   boost::asio::awaitable<std::optional<std::string>> run_file_change(TurnState& turn, const ToolCall& call,
