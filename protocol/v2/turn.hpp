@@ -67,10 +67,12 @@ struct TurnStartParams {
   std::optional<std::string> cwd;
   std::optional<std::string> model;
   std::optional<Json> approvalPolicy;
+  /// v2 SandboxPolicy for this turn and the thread's later turns (as approvalPolicy).
+  std::optional<Json> sandboxPolicy;
   std::optional<std::string> clientUserMessageId;
 };
 PROTOCOL_STRUCT(TurnStartParams,
-                (threadId, input, cwd, model, approvalPolicy, clientUserMessageId))
+                (threadId, input, cwd, model, approvalPolicy, sandboxPolicy, clientUserMessageId))
 
 /// `turn/steer`: input for the running turn (v2 TurnSteerParams).
 struct TurnSteerParams {

@@ -61,10 +61,17 @@ void LiveThread::start_turn(v2::TurnStartParams params, Reply<v2::TurnStartRespo
     reply.error(protocol::invalid_params("params.input: expected at least one non-empty text input"));
     return;
   }
+  const bool policy_given = params.sandboxPolicy && !params.sandboxPolicy->is_null();
+  if (policy_given && !(params.sandboxPolicy->is_object() && params.sandboxPolicy->contains("type") &&
+                        (*params.sandboxPolicy)["type"].is_string())) {
+    reply.error(protocol::invalid_params("params.sandboxPolicy: expected a SandboxPolicy object with a string `type`"));
+    return;
+  }
   auto state = begin_turn();
   state->input = std::move(params.input);
   if (params.approvalPolicy && !params.approvalPolicy->is_null())
     settings_.approval_policy = *params.approvalPolicy;  // applies to this and later turns
+  if (policy_given) settings_.sandbox = *params.sandboxPolicy;  // so does the sandbox policy
   state->client_message_id = params.clientUserMessageId;
   reply(v2::TurnStartResponse{state->turn});
   spawn_turn(run_turn(state));

@@ -141,3 +141,25 @@ TEST_CASE("config.toml's [sandbox_workspace_write] adds writable roots and netwo
   std::filesystem::remove_all(extra);
   CHECK(daemon.close() == 0);
 }
+
+TEST_CASE("turn/start sandboxPolicy applies to that turn and the later ones", "[e2e][sandbox]") {
+  if (!bwrap_works()) {
+    WARN("bwrap cannot run here: the sandbox override test did not run");
+    return;
+  }
+  TempHome home;
+  Daemon daemon(home);
+  daemon.initialize();
+  const std::string thread = thread_with(daemon, home, "danger-full-access");
+  Json bad = daemon.request("turn/start", {{"threadId", thread}, {"sandboxPolicy", "readOnly"},
+                                           {"input", {{{"type", "text"}, {"text", "!true"}}}}});
+  CHECK(bad["error"]["code"] == -32602);
+  Json started = daemon.request("turn/start", {{"threadId", thread}, {"sandboxPolicy", {{"type", "readOnly"}}},
+                                               {"input", {{{"type", "text"}, {"text", "!touch " + (home.workspace / "a").string()}}}}});
+  REQUIRE(started.contains("result"));
+  daemon.until("turn/completed");
+  CHECK_FALSE(std::filesystem::exists(home.workspace / "a"));
+  run_command(daemon, thread, "touch " + (home.workspace / "b").string());  // a later turn: still read-only
+  CHECK_FALSE(std::filesystem::exists(home.workspace / "b"));
+  CHECK(daemon.close() == 0);
+}
