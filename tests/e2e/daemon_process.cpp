@@ -424,6 +424,14 @@ std::string start_thread(Peer& daemon, const TempHome& home) {
   return response["result"]["thread"]["id"].get<std::string>();
 }
 
+Json next_server_request(Peer& peer, std::vector<Json>* before) {
+  while (true) {
+    Json m = peer.next();
+    if (m.contains("id") && m.contains("method")) return m;
+    if (before) before->push_back(std::move(m));
+  }
+}
+
 std::vector<Json> run_turn(Peer& daemon, const std::string& thread_id, const std::string& text) {
   Json response = daemon.request(
       "turn/start", {{"threadId", thread_id}, {"input", {{{"type", "text"}, {"text", text}}}}});

@@ -155,6 +155,9 @@ std::string start_thread(Peer& daemon, const TempHome& home);
 /// turn/start with one text input; returns every message up to turn/completed (inclusive),
 /// starting with the turn/start response.
 std::vector<Json> run_turn(Peer& daemon, const std::string& thread_id, const std::string& text);
+/// Reads until the next server → client request (a message with both `id` and `method`, such
+/// as an approval) and returns it; what came before it is appended to `before` when given.
+Json next_server_request(Peer& peer, std::vector<Json>* before = nullptr);
 /// The methods of `messages` ("<response>" for responses).
 std::vector<std::string> methods(const std::vector<Json>& messages);
 /// The first notification named `method` in `messages` (fails the test if none).

@@ -168,16 +168,8 @@ TEST_CASE("apply_patch under a read-only sandbox asks the client: decline writes
   daemon.until("thread/started");
   const std::string thread = started["result"]["thread"]["id"];
   auto answer = [&](const std::string& decision) {
-    Json request;
     std::vector<Json> before;
-    while (true) {
-      Json m = daemon.next();
-      if (m.contains("id") && m.contains("method")) {
-        request = m;
-        break;
-      }
-      before.push_back(m);
-    }
+    Json request = next_server_request(daemon, &before);
     CHECK(request["method"] == "item/fileChange/requestApproval");
     CHECK(before.back()["params"]["status"] == Json::parse(R"({"type":"active","activeFlags":["waitingOnApproval"]})"));
     daemon.send(Json{{"id", request["id"]}, {"result", {{"decision", decision}}}});
@@ -326,8 +318,7 @@ TEST_CASE("sandbox_mode in config.toml is the thread's sandbox policy unless thr
   const std::string thread = configured["result"]["thread"]["id"];
   REQUIRE(daemon.request("turn/start", {{"threadId", thread}, {"input", {{{"type", "text"}, {"text", kPatch}}}}})
               .contains("result"));
-  Json asked = daemon.next();
-  while (!(asked.contains("id") && asked.contains("method"))) asked = daemon.next();
+  Json asked = next_server_request(daemon);
   CHECK(asked["method"] == "item/fileChange/requestApproval");
   daemon.send(Json{{"id", asked["id"]}, {"result", {{"decision", "cancel"}}}});
   auto rest = daemon.until("turn/completed");

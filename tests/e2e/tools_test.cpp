@@ -184,16 +184,8 @@ TEST_CASE("with approvals on, the client is asked, accept runs the command, decl
   for (const std::string decision : {"decline", "accept"}) {
     DYNAMIC_SECTION(decision) {
       start_tool_turn(daemon, thread, "touch " + marker.string());
-      Json request;
       std::vector<Json> before;
-      while (true) {
-        Json m = daemon.next();
-        if (m.contains("id") && m.contains("method")) {
-          request = m;
-          break;
-        }
-        before.push_back(m);
-      }
+      Json request = next_server_request(daemon, &before);
       CHECK(request["method"] == "item/commandExecution/requestApproval");
       CHECK(request["params"]["itemId"] == "call_1");
       CHECK(request["params"]["command"] == "touch " + marker.string());
@@ -292,11 +284,7 @@ TEST_CASE("acceptForSession runs the command and the same command again without 
   const std::string thread = start_thread(daemon, home);
   const std::string command = "echo approved-once";
   start_tool_turn(daemon, thread, command);
-  Json request;
-  while (!request.contains("method")) {
-    Json m = daemon.next();
-    if (m.contains("id") && m.contains("method")) request = m;
-  }
+  Json request = next_server_request(daemon);
   CHECK(request["method"] == "item/commandExecution/requestApproval");
   daemon.send(Json{{"id", request["id"]}, {"result", {{"decision", "acceptForSession"}}}});
   auto first = daemon.until("turn/completed");
@@ -310,8 +298,7 @@ TEST_CASE("acceptForSession runs the command and the same command again without 
     ran = ran || (m["item"]["type"] == "commandExecution" && m["item"]["status"] == "completed");
   CHECK(ran);
   start_tool_turn(daemon, thread, "echo another");
-  Json asked = daemon.next();
-  while (!(asked.contains("id") && asked.contains("method"))) asked = daemon.next();
+  Json asked = next_server_request(daemon);
   CHECK(asked["params"]["command"] == "echo another");
   daemon.send(Json{{"id", asked["id"]}, {"result", {{"decision", "decline"}}}});
   daemon.until("turn/completed");
