@@ -210,9 +210,12 @@ struct CommandExecutionRequestApprovalParams {
   std::optional<std::string> cwd;
   std::optional<std::vector<CommandAction>> commandActions;
   std::optional<std::string> reason;
+  /// The answers the client may give (v2 CommandExecutionApprovalDecision[]): this server
+  /// offers "accept", "acceptForSession", "decline" and "cancel".
+  std::optional<Json> availableDecisions;
 };
 PROTOCOL_STRUCT(CommandExecutionRequestApprovalParams,
-                (threadId, turnId, itemId, startedAtMs, command, cwd, commandActions, reason))
+                (threadId, turnId, itemId, startedAtMs, command, cwd, commandActions, reason, availableDecisions))
 
 /// The client's answer. `decision`: "accept" | "acceptForSession" | "decline" | "cancel", or
 /// `{"acceptWithExecpolicyAmendment": {…}}` (treated as accept).

@@ -43,9 +43,16 @@ std::vector<ToolCall> BuiltinAgent::tool_calls(const SamplingRequest& request) {
       continue;
     }
     if (line.empty() || line[0] != '!') continue;
-    const std::string cmd = line.substr(1);
+    // `!!cmd` asks to run outside the sandbox (sandbox_permissions "require_escalated").
+    const bool escalate = line.rfind("!!", 0) == 0;
+    const std::string cmd = line.substr(escalate ? 2 : 1);
     if (cmd.find_first_not_of(" \t") == std::string::npos) continue;
-    calls.push_back({"call_" + std::to_string(++calls_so_far), "exec_command", {{"cmd", cmd}}});
+    nlohmann::json arguments = {{"cmd", cmd}};
+    if (escalate) {
+      arguments["sandbox_permissions"] = "require_escalated";
+      arguments["justification"] = "Run `" + cmd + "` outside the sandbox?";
+    }
+    calls.push_back({"call_" + std::to_string(++calls_so_far), "exec_command", std::move(arguments)});
   }
   return calls;
 }

@@ -13,6 +13,7 @@
 #include "protocol/methods.hpp"
 #include "server/apply_patch/patch_apply.hpp"
 #include "server/rpc/reply.hpp"
+#include "server/sandbox/sandbox.hpp"
 #include "server/server_context.hpp"
 #include "server/threads/thread_history.hpp"
 #include "server/threads/thread_store.hpp"
@@ -35,6 +36,7 @@
 namespace appserver {
 
 namespace v2 = protocol::v2;
+class OutputCapture;  // server/tools/output_capture.hpp
 
 /// Settings a thread runs with (from thread/start or thread/resume).
 struct ThreadSettings {
@@ -195,7 +197,23 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   /// Asks every subscribed client `item/commandExecution/requestApproval`; the first answer
   /// wins ("accept", "acceptForSession", "decline" or "cancel"; an
   /// `acceptWithExecpolicyAmendment` answer is "accept"; an interrupt answers "cancel").
-  boost::asio::awaitable<std::string> request_approval(TurnState& turn, const v2::CommandExecutionItem& item);
+  boost::asio::awaitable<std::string> request_approval(TurnState& turn, const v2::CommandExecutionItem& item,
+                                                       std::optional<std::string> reason);
+  /// The approval of the command of `item` (threads/command_approval.cpp): none when the
+  /// command was approved for the session; else PermissionRequest hooks (their tool_input has
+  /// `description` = `reason` unless `retry`), then — without a hook verdict — waitingOnApproval,
+  /// item/started (unless `started`; it is set) and request_approval with `reason`. True when it
+  /// may run. When not: under `retry` (the question after a sandbox denial) nothing else
+  /// happens unless the client cancelled; otherwise the item completes `declined` (when
+  /// started) and the model's output is recorded; "cancel" also interrupts the turn.
+  boost::asio::awaitable<bool> approve_command(TurnState& turn, const ToolCall& call, v2::CommandExecutionItem& item,
+                                               bool& started, std::optional<std::string> reason, bool retry);
+  /// One run of the command of `item` in `cwd`, its output streamed as outputDelta and kept in
+  /// `output`; inside the sandbox of `policy` unless null. nullopt when sandboxed and bwrap is
+  /// missing (nothing ran). Its duration is the fixed clock's when that is set.
+  boost::asio::awaitable<std::optional<hooks::CommandResult>> run_command_attempt(
+      TurnState& turn, const v2::CommandExecutionItem& item, const std::string& cwd, std::int64_t timeout_ms,
+      const sandbox::Policy* policy, OutputCapture& output);
   /// The same for any approval request: `method` with `params` to every subscriber; `what`
   /// names it in logs.
   boost::asio::awaitable<std::string> request_approval(TurnState& turn, std::string_view method,

@@ -282,7 +282,7 @@ TEST_CASE("acceptForSession runs the command and the same command again without 
   Daemon daemon(home);
   daemon.initialize();
   const std::string thread = start_thread(daemon, home);
-  const std::string command = "echo approved-once";
+  const std::string command = "printf approved-once";  // not on the known-safe list: asked under untrusted
   start_tool_turn(daemon, thread, command);
   Json request = next_server_request(daemon);
   CHECK(request["method"] == "item/commandExecution/requestApproval");
@@ -297,9 +297,9 @@ TEST_CASE("acceptForSession runs the command and the same command again without 
   for (const auto& m : find_all(second, "item/completed"))
     ran = ran || (m["item"]["type"] == "commandExecution" && m["item"]["status"] == "completed");
   CHECK(ran);
-  start_tool_turn(daemon, thread, "echo another");
+  start_tool_turn(daemon, thread, "printf another");
   Json asked = next_server_request(daemon);
-  CHECK(asked["params"]["command"] == "echo another");
+  CHECK(asked["params"]["command"] == "printf another");
   daemon.send(Json{{"id", asked["id"]}, {"result", {{"decision", "decline"}}}});
   daemon.until("turn/completed");
   CHECK(daemon.close() == 0);
