@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <filesystem>
 #include <mutex>
 #include <vector>
 
@@ -390,6 +391,10 @@ class Listener final : public WebSocketListener,
     set_cloexec(acceptor_.native_handle());
     if constexpr (std::is_same_v<Protocol, tcp>) acceptor_.set_option(asio::socket_base::reuse_address(true));
     acceptor_.bind(endpoint);
+    // A Unix socket is the user's alone (connecting needs write permission on it), whatever
+    // the umask: set before listen(), so nobody else can connect in between.
+    if constexpr (std::is_same_v<Protocol, unix_socket>)
+      std::filesystem::permissions(endpoint.path(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
     acceptor_.listen(asio::socket_base::max_listen_connections);
   }
 

@@ -246,6 +246,9 @@ TEST_CASE("the same protocol is served on a Unix socket", "[e2e][ws]") {
   beast::flat_buffer buffer;
   ws.read(buffer);
   CHECK(Json::parse(beast::buffers_to_string(buffer.data()))["result"]["codexHome"] == home.home.string());
+  // Only its owner may connect (docs/security.md), whatever the umask.
+  CHECK((std::filesystem::status(socket_path).permissions() & std::filesystem::perms::all) ==
+        (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
   CHECK(daemon.close() == 0);
 }
 
