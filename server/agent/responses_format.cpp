@@ -33,6 +33,9 @@ Json exec_command_tool() {
         "cmd": {"type": "string", "description": "Shell command to execute."},
         "workdir": {"type": "string", "description": "Working directory; defaults to the thread's cwd."},
         "timeout_ms": {"type": "number", "description": "Kill the command after this many milliseconds."},
+        "sandbox_permissions": {"type": "string", "enum": ["use_default", "require_escalated"],
+          "description": "`use_default` (the default) runs the command in the sandbox; `require_escalated` asks the user to run it outside the sandbox."},
+        "justification": {"type": "string", "description": "With `require_escalated`: the question the user is asked. Leave it out otherwise."},
         "login": {"type": "boolean"}, "tty": {"type": "boolean"}, "yield_time_ms": {"type": "number"}}}})");
 }
 
