@@ -31,8 +31,8 @@ struct CommandExecParams {
   std::optional<std::map<std::string, std::optional<std::string>>> env;
   std::optional<std::uint64_t> outputBytesCap;  // bytes per stream; default 1 MiB
   std::optional<std::string> processId;         // required for tty / streaming / follow-ups
-  std::optional<Json> sandboxPolicy;            // a SandboxPolicy; not enforced (docs/protocol.md)
-  std::optional<Json> permissionProfile;        // accepted, not enforced
+  std::optional<Json> sandboxPolicy;            // a SandboxPolicy (else config.toml sandbox_mode), enforced with bwrap
+  std::optional<Json> permissionProfile;        // refused (-32602): not supported here
   std::optional<CommandExecTerminalSize> size;  // only with tty
   std::optional<bool> streamStdin;
   std::optional<bool> streamStdoutStderr;

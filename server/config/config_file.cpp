@@ -61,6 +61,22 @@ nlohmann::json ConfigFile::effective() const {
   return out;
 }
 
+nlohmann::json sandbox_policy_for_mode(const ConfigFile& config, const std::string& mode) {
+  if (mode == "workspace-write") {
+    const auto& ww = config.workspace_write;
+    return {{"type", "workspaceWrite"},
+            {"writableRoots", ww.writable_roots},
+            {"networkAccess", ww.network_access},
+            {"excludeTmpdirEnvVar", ww.exclude_tmpdir_env_var},
+            {"excludeSlashTmp", ww.exclude_slash_tmp}};
+  }
+  return {{"type", mode == "read-only" ? "readOnly" : "dangerFullAccess"}};
+}
+
+nlohmann::json default_sandbox_policy(const ConfigFile& config) {
+  return sandbox_policy_for_mode(config, config.sandbox_mode.value_or("danger-full-access"));
+}
+
 ConfigFile load_config_file(const std::filesystem::path& path, const std::vector<std::string>& overrides,
                             bool analytics_default) {
   ConfigFile config;

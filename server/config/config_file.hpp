@@ -58,6 +58,14 @@ struct ConfigFile {
   nlohmann::json effective() const;
 };
 
+/// The v2 SandboxPolicy of a Codex sandbox mode ("read-only" → {type: readOnly},
+/// "workspace-write" → {type: workspaceWrite, writableRoots, networkAccess, excludeTmpdirEnvVar,
+/// excludeSlashTmp} from `[sandbox_workspace_write]`, anything else → {type: dangerFullAccess}).
+nlohmann::json sandbox_policy_for_mode(const ConfigFile& config, const std::string& mode);
+
+/// The policy of `sandbox_mode`, or dangerFullAccess when it is not set (this server's default).
+nlohmann::json default_sandbox_policy(const ConfigFile& config);
+
 /// Reads `path`, then applies Codex's `-c` overrides (hooks/config_overrides.hpp) over it; a
 /// missing file is an empty config. A syntax error is a warning (and an empty config, overrides
 /// not applied), not a failure. `analytics_default`: [analytics] enabled when the file does not

@@ -11,10 +11,15 @@
 //   exit codes: the process's; 137 after terminate; 124 on timeout; 128 + N for signal N.
 // Defaults: 10 s timeout, 1 MiB per stream, cwd = the daemon's --cwd, the environment of
 // hooks (the daemon's without model-provider secrets) plus `env`.
+// The sandbox, as the reference: `sandboxPolicy` (a v2 SandboxPolicy), else config.toml's
+// `sandbox_mode`, with bwrap (server/sandbox/); a restricted policy without bwrap is -32603
+// with sandbox::missing_bwrap_message() (fail closed), a malformed one -32602; a
+// `permissionProfile` is -32602 (not supported here: refused, never ignored).
 #include "server/exec/command_exec.hpp"
 
 #include "hooks/command_runner.hpp"
 #include "server/exec/base64.hpp"
+#include "server/sandbox/sandbox.hpp"
 #include "server/server_context.hpp"
 
 #include <boost/asio/post.hpp>
@@ -108,6 +113,10 @@ void CommandExecManager::start(const ConnectionPtr& connection, v2::CommandExecP
     return reply.error(params_error("command/exec size rows and cols must be greater than 0"));
   if (params.timeoutMs && *params.timeoutMs < 0)
     return reply.error(params_error("command/exec timeoutMs must not be negative"));
+  // Refused rather than ignored: a restriction the client asked for and did not get is worse
+  // than an error.
+  if (params.permissionProfile && !params.permissionProfile->is_null())
+    return reply.error(params_error("command/exec permissionProfile is not supported by this server; use sandboxPolicy"));
   asio::post(strand_, [this, connection, params = std::move(params), reply]() mutable {
     start_on_strand(connection, std::move(params), reply);
   });
@@ -136,10 +145,22 @@ void CommandExecManager::start_on_strand(const ConnectionPtr& connection, v2::Co
     session->cap = params.outputBytesCap ? static_cast<std::size_t>(*params.outputBytesCap) : kDefaultOutputBytesCap;
 
   hooks::CommandSpec spec;
-  spec.argv = std::move(params.command);
   std::filesystem::path cwd = ctx_.options.default_cwd;
   if (params.cwd && !params.cwd->empty()) cwd /= *params.cwd;  // an absolute cwd replaces the base
   spec.cwd = cwd.lexically_normal().string();
+  const protocol::Json policy_json =
+      params.sandboxPolicy && !params.sandboxPolicy->is_null() ? *params.sandboxPolicy : default_sandbox_policy(ctx_.config);
+  if (!policy_json.is_object() || !policy_json.contains("type") || !policy_json["type"].is_string())
+    return reply.error(params_error("command/exec sandboxPolicy must be a SandboxPolicy object with a string `type`"));
+  const char* tmpdir = std::getenv("TMPDIR");
+  const auto policy = sandbox::policy_of(policy_json, spec.cwd, tmpdir ? tmpdir : "");
+  if (policy.mode == sandbox::Policy::Mode::full) {
+    spec.argv = std::move(params.command);
+  } else if (!ctx_.bwrap) {
+    return reply.error(exec_error(sandbox::missing_bwrap_message()));
+  } else {
+    spec.argv = sandbox::bwrap_exec_argv(policy, *ctx_.bwrap, params.command, /*new_session=*/!tty);
+  }
   const std::vector<std::string> base = ctx_.hook_environment ? *ctx_.hook_environment : std::vector<std::string>{};
   spec.environment = params.env ? merged_environment(base, *params.env) : base;
   spec.timeout = params.disableTimeout.value_or(false)

@@ -57,23 +57,9 @@ inline ThreadSettings settings_from(const ConfigFile& config, const std::string&
   if (config.approval_policy) settings.approval_policy = *config.approval_policy;
   if (config.service_tier) settings.service_tier = *config.service_tier == "fast" ? "priority" : *config.service_tier;
   if (approval && !approval->is_null()) settings.approval_policy = *approval;
-  // The SandboxPolicy of a Codex sandbox mode (config.toml `sandbox_mode`, then the request's
-  // `sandbox`, which wins).
-  // A workspace-write policy carries config.toml's [sandbox_workspace_write] (v2 SandboxPolicy
-  // field names).
-  auto policy_of = [&config](const std::string& mode) {
-    if (mode == "workspace-write") {
-      const auto& ww = config.workspace_write;
-      return protocol::Json{{"type", "workspaceWrite"},
-                            {"writableRoots", ww.writable_roots},
-                            {"networkAccess", ww.network_access},
-                            {"excludeTmpdirEnvVar", ww.exclude_tmpdir_env_var},
-                            {"excludeSlashTmp", ww.exclude_slash_tmp}};
-    }
-    return protocol::Json{{"type", mode == "read-only" ? "readOnly" : "dangerFullAccess"}};
-  };
-  if (config.sandbox_mode) settings.sandbox = policy_of(*config.sandbox_mode);
-  if (sandbox && sandbox->is_string()) settings.sandbox = policy_of(sandbox->get<std::string>());
+  // The SandboxPolicy of config.toml `sandbox_mode`, then of the request's `sandbox`, which wins.
+  if (config.sandbox_mode) settings.sandbox = sandbox_policy_for_mode(config, *config.sandbox_mode);
+  if (sandbox && sandbox->is_string()) settings.sandbox = sandbox_policy_for_mode(config, sandbox->get<std::string>());
   return settings;
 }
 

@@ -65,17 +65,24 @@ bool may_write(const Policy& policy, const fs::path& path) {
          std::none_of(policy.read_only_paths.begin(), policy.read_only_paths.end(), inside);
 }
 
-std::vector<std::string> bwrap_argv(const Policy& policy, const std::string& bwrap, const std::string& command) {
-  std::vector<std::string> argv = {bwrap, "--new-session", "--die-with-parent", "--ro-bind", "/", "/",
-                                   "--dev", "/dev", "--unshare-pid", "--proc", "/proc"};
+std::vector<std::string> bwrap_exec_argv(const Policy& policy, const std::string& bwrap, const std::vector<std::string>& command,
+                                         bool new_session) {
+  std::vector<std::string> argv = {bwrap};
+  if (new_session) argv.emplace_back("--new-session");
+  for (const char* arg : {"--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev", "--unshare-pid", "--proc", "/proc"})
+    argv.emplace_back(arg);
   for (const auto& root : policy.writable_roots)
     for (const char* arg : {"--bind", root.c_str(), root.c_str()}) argv.emplace_back(arg);
   for (const auto& path : policy.read_only_paths)
     for (const char* arg : {"--ro-bind", path.c_str(), path.c_str()}) argv.emplace_back(arg);
   if (!policy.network) argv.emplace_back("--unshare-net");
-  for (const char* arg : {"--", "/bin/sh", "-c"}) argv.emplace_back(arg);
-  argv.push_back(command);
+  argv.emplace_back("--");
+  argv.insert(argv.end(), command.begin(), command.end());
   return argv;
+}
+
+std::vector<std::string> bwrap_argv(const Policy& policy, const std::string& bwrap, const std::string& command) {
+  return bwrap_exec_argv(policy, bwrap, {"/bin/sh", "-c", command});
 }
 
 std::optional<std::string> find_bwrap(const std::string& path) {

@@ -48,6 +48,12 @@ bool may_write(const Policy& policy, const std::filesystem::path& path);
 /// the bwrap binary. Only for a policy whose mode is not `full`.
 std::vector<std::string> bwrap_argv(const Policy& policy, const std::string& bwrap, const std::string& command);
 
+/// The same for a program and its arguments (`argv`, no shell). `new_session`: bwrap's
+/// --new-session (setsid: the command cannot push input into a terminal it inherited); off for
+/// a command on its own pseudo-terminal, which needs it as controlling terminal.
+std::vector<std::string> bwrap_exec_argv(const Policy& policy, const std::string& bwrap, const std::vector<std::string>& argv,
+                                         bool new_session = true);
+
 /// The absolute path of `bwrap` found on `path` (a PATH value), or nullopt.
 std::optional<std::string> find_bwrap(const std::string& path);
 

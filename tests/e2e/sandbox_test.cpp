@@ -163,3 +163,55 @@ TEST_CASE("turn/start sandboxPolicy applies to that turn and the later ones", "[
   CHECK_FALSE(std::filesystem::exists(home.workspace / "b"));
   CHECK(daemon.close() == 0);
 }
+
+TEST_CASE("command/exec runs under its sandboxPolicy, else under config.toml's sandbox_mode, as the reference",
+          "[e2e][sandbox]") {
+  if (!bwrap_works()) {
+    WARN("bwrap cannot run here: the command/exec sandbox test did not run");
+    return;
+  }
+  TempHome home;
+  std::ofstream(home.home / "config.toml") << "sandbox_mode = \"workspace-write\"\n";
+  const std::filesystem::path outside = "/var/tmp/app-server-exec-sandbox-" + std::to_string(::getpid());
+  std::filesystem::create_directories(outside);
+  Daemon daemon(home);
+  daemon.initialize();
+  auto exec = [&](const std::string& target, Json policy) {
+    Json params = {{"command", {"touch", target}}, {"cwd", home.workspace.string()}};
+    if (!policy.is_null()) params["sandboxPolicy"] = policy;
+    return daemon.request("command/exec", params);
+  };
+  // config.toml's workspace-write: the workspace yes, elsewhere no (the command's own error).
+  CHECK(exec((home.workspace / "in").string(), nullptr)["result"]["exitCode"] == 0);
+  Json refused = exec((outside / "default").string(), nullptr)["result"];
+  CHECK(refused["exitCode"] == 1);
+  CHECK(refused["stderr"].get<std::string>().find("Read-only file system") != std::string::npos);
+  // sandboxPolicy wins: read-only refuses even the workspace, full access writes anywhere.
+  CHECK(exec((home.workspace / "ro").string(), {{"type", "readOnly"}})["result"]["exitCode"] == 1);
+  CHECK(exec((outside / "full").string(), {{"type", "dangerFullAccess"}})["result"]["exitCode"] == 0);
+  CHECK(exec((home.workspace / "bad").string(), "readOnly")["error"]["code"] == -32602);
+  Json profile = daemon.request("command/exec", {{"command", {"touch", (outside / "profile").string()}},
+                                                 {"permissionProfile", {{"type", "managed"}}}});
+  CHECK(profile["error"] == Json{{"code", -32602},
+                                 {"message", "command/exec permissionProfile is not supported by this "
+                                             "server; use sandboxPolicy"}});
+  CHECK(std::filesystem::exists(home.workspace / "in"));
+  CHECK_FALSE(std::filesystem::exists(home.workspace / "ro"));
+  CHECK_FALSE(std::filesystem::exists(outside / "default"));
+  CHECK(std::filesystem::exists(outside / "full"));
+  std::filesystem::remove_all(outside);
+  CHECK(daemon.close() == 0);
+}
+
+TEST_CASE("command/exec under a sandbox policy fails closed without bwrap", "[e2e][sandbox]") {
+  TempHome home;
+  Daemon daemon(home, Daemon::Launch{{"--home", home.home.string(), "--cwd", home.workspace.string()},
+                                     {"PATH=/nonexistent"}});
+  daemon.initialize();
+  const auto marker = home.workspace / "marker";
+  Json r = daemon.request("command/exec", {{"command", {"/usr/bin/touch", marker.string()}}, {"sandboxPolicy", {{"type", "readOnly"}}}});
+  CHECK(r["error"]["code"] == -32603);
+  CHECK(r["error"]["message"].get<std::string>().rfind("sandbox unavailable: bwrap (bubblewrap) was not found on PATH", 0) == 0);
+  CHECK_FALSE(std::filesystem::exists(marker));
+  CHECK(daemon.close() == 0);
+}
