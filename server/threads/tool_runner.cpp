@@ -183,6 +183,7 @@ asio::awaitable<std::optional<hooks::CommandResult>> LiveThread::run_command_att
   spec.cwd = cwd;
   spec.timeout = std::chrono::milliseconds(timeout_ms);
   spec.max_output_bytes = 0;  // the runner keeps nothing: `output` has what is needed
+  if (ctx_.hook_environment) spec.environment = *ctx_.hook_environment;  // no model-provider secrets
   spec.on_output = [this, &turn, &output, item_id = item.id](const std::string& chunk) {
     const std::string_view shown = output.add(chunk);
     if (!shown.empty())

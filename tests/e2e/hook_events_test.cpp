@@ -123,7 +123,7 @@ TEST_CASE("thread/compact/start runs PreCompact, a contextCompaction item and Po
   CHECK(read["turns"][1]["items"][0]["type"] == "contextCompaction");
 }
 
-TEST_CASE("hooks do not inherit the model provider's secret, analytics record each run when enabled",
+TEST_CASE("hooks and the agent's commands do not inherit the model provider's secret, analytics record each run when enabled",
           "[e2e][events]") {
   TempHome home;
   const auto env_out = home.root / "env.txt";
@@ -143,6 +143,12 @@ TEST_CASE("hooks do not inherit the model provider's secret, analytics record ea
   const std::string env = read_file(env_out);
   CHECK(env.find("CORP_API_KEY") == std::string::npos);
   CHECK(env.find("HOOK_VISIBLE_VAR=visible") != std::string::npos);
+  // The model's commands neither: `env` cannot show it the key.
+  std::string command_env;
+  for (const auto& m : find_all(run_turn(daemon, thread, "!env"), "item/completed"))
+    if (m["item"]["type"] == "commandExecution") command_env = m["item"]["aggregatedOutput"];
+  CHECK(command_env.find("HOOK_VISIBLE_VAR=visible") != std::string::npos);
+  CHECK(command_env.find("CORP_API_KEY") == std::string::npos);
 
   std::ifstream in(home.home / "analytics/events.jsonl");
   std::string line;
