@@ -87,10 +87,13 @@ Options:
   --help, -h              print this help and exit
 
 Sandbox: under sandbox_mode "read-only" or "workspace-write" (config.toml, or thread/start
-`sandbox`) the agent's commands run inside bubblewrap; without a working `bwrap` on PATH they do
-not run at all (fail closed). Check with:
+`sandbox`) the agent's commands and command/exec run inside bubblewrap; without a working
+`bwrap` on PATH they do not run at all (fail closed). Check with:
   bwrap --ro-bind / / --dev /dev --unshare-net -- /bin/true && echo "sandbox works"
-Hooks are never sandboxed. docs/security.md.
+Approvals (approval_policy): on-request asks only when the model asks to leave the sandbox, and
+for rm -f; untrusted runs known-safe read-only commands unasked; on-failure offers a retry
+outside the sandbox after a sandbox denial; never asks nothing. Hooks are never sandboxed.
+docs/security.md.
 
 Codex options that have no meaning here (-m, -p, -s, -a, -C, --search, --oss,
 --startup-sign-out, …) are accepted with a warning on stderr; signed-bearer-token WebSocket
