@@ -143,6 +143,17 @@ with open(OUTPUTS, "r+") as f:  # each event's scripted outputs, in order; then 
     until(lambda m: m.get("id") == 4)
     send({"id": 5, "method": "thread/read", "params": {"threadId": thread, "includeTurns": True}})
     until(lambda m: m.get("id") == 5)
+    # The children: listed by source kind, and read.
+    send({"id": 6, "method": "thread/list", "params": {"sourceKinds": [
+        "cli", "vscode", "exec", "appServer", "subAgent", "subAgentReview", "subAgentCompact", "subAgentThreadSpawn",
+        "subAgentOther", "unknown"]}})
+    until(lambda m: m.get("id") == 6)
+    children = sorted({r for m in messages if m.get("method") == "item/completed"
+                       and m["params"]["item"].get("type") == "collabAgentToolCall"
+                       for r in m["params"]["item"].get("receiverThreadIds", [])})
+    for n, child in enumerate(children):
+        send({"id": 7 + n, "method": "thread/read", "params": {"threadId": child, "includeTurns": True}})
+        until(lambda m, i=7 + n: m.get("id") == i)
     proc.stdin.close()
     try:
         proc.wait(timeout=10)
