@@ -230,3 +230,32 @@ TEST_CASE("on-failure: after a sandbox denial the user is asked to run the comma
   CHECK_FALSE(asks(messages));
   CHECK(daemon.close() == 0);
 }
+
+TEST_CASE("two clients on a thread both get the approval request: the first answer wins, both see it resolved",
+          "[e2e][approvals][ws]") {
+  TempHome home;
+  Daemon daemon(home, {"--listen", "stdio://", "--listen", "ws://127.0.0.1:0"});
+  WsClient a(daemon.ws_url()), b(daemon.ws_url());
+  a.initialize("a");
+  b.initialize("b");
+  Json started = a.request("thread/start", {{"cwd", home.workspace.string()}, {"approvalPolicy", "on-request"},
+                                            {"sandbox", "workspace-write"}});
+  const std::string thread = started["result"]["thread"]["id"];
+  CHECK(b.request("thread/resume", {{"threadId", thread}}).contains("result"));
+  const auto target = home.workspace / "approved-by-b";
+  CHECK(a.request("turn/start", {{"threadId", thread}, {"input", {{{"type", "text"}, {"text", "!!touch " + target.string()}}}}})
+            .contains("result"));
+  Json to_a = next_server_request(a), to_b = next_server_request(b);
+  CHECK(to_a == to_b);  // one request, the same id, to every subscriber
+  b.send(Json{{"id", to_b["id"]}, {"result", {{"decision", "accept"}}}});
+  auto seen_by_a = a.until("turn/completed");
+  CHECK(find(seen_by_a, "serverRequest/resolved") == Json{{"threadId", thread}, {"requestId", to_a["id"]}});
+  a.send(Json{{"id", to_a["id"]}, {"result", {{"decision", "decline"}}}});  // too late: ignored
+  auto seen_by_b = b.until("turn/completed");
+  CHECK(find(seen_by_b, "serverRequest/resolved") == Json{{"threadId", thread}, {"requestId", to_b["id"]}});
+  CHECK(std::filesystem::exists(target));
+  // The daemon is still well: both clients are answered.
+  CHECK(a.request("thread/loaded/list", Json::object())["result"]["data"] == Json{thread});
+  CHECK(b.request("thread/loaded/list", Json::object())["result"]["data"] == Json{thread});
+  CHECK(daemon.close() == 0);
+}
