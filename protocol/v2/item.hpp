@@ -5,6 +5,7 @@
 #include "protocol/describe_json.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <variant>
@@ -151,8 +152,44 @@ struct FileChangeItem {
 };
 PROTOCOL_STRUCT(FileChangeItem, (changes, id, status))
 
+/// v2 CollabAgentTool: which sub-agent tool a collabAgentToolCall item is.
+enum class CollabAgentTool { spawnAgent, sendInput, resumeAgent, wait, closeAgent };
+PROTOCOL_ENUM(CollabAgentTool, spawnAgent, sendInput, resumeAgent, wait, closeAgent)
+enum class CollabAgentToolCallStatus { inProgress, completed, failed, interrupted };
+PROTOCOL_ENUM(CollabAgentToolCallStatus, inProgress, completed, failed, interrupted)
+/// v2 CollabAgentStatus: what a sub-agent is doing, as a collab item last saw it.
+enum class CollabAgentStatus { pendingInit, running, interrupted, completed, errored, shutdown, notFound };
+PROTOCOL_ENUM(CollabAgentStatus, pendingInit, running, interrupted, completed, errored, shutdown, notFound)
+/// v2 CollabAgentState: `message` is the agent's last message once it completed (or an error).
+struct CollabAgentState {
+  CollabAgentStatus status = CollabAgentStatus::pendingInit;
+  std::optional<std::string> message;
+  bool operator==(const CollabAgentState&) const = default;
+};
+PROTOCOL_STRUCT(CollabAgentState, (status, message))
+
+/// `collabAgentToolCall` (v2 CollabAgentToolCallThreadItem): one sub-agent tool call of the
+/// parent (server/subagents/). `senderThreadId` is the parent, `receiverThreadIds` the
+/// sub-agents it addressed (for spawnAgent: the new one, once spawned); `prompt`, `model` and
+/// `reasoningEffort` for spawnAgent and sendInput; `agentsStates` keyed by sub-agent thread id.
+struct CollabAgentToolCallItem {
+  static constexpr const char* type_tag = "collabAgentToolCall";
+  std::string id;
+  CollabAgentTool tool = CollabAgentTool::spawnAgent;
+  CollabAgentToolCallStatus status = CollabAgentToolCallStatus::inProgress;
+  std::string senderThreadId;
+  std::vector<std::string> receiverThreadIds;
+  std::optional<std::string> prompt;
+  std::optional<std::string> model;
+  std::optional<std::string> reasoningEffort;
+  std::map<std::string, CollabAgentState> agentsStates;
+  bool operator==(const CollabAgentToolCallItem&) const = default;
+};
+PROTOCOL_STRUCT(CollabAgentToolCallItem, (id, tool, status, senderThreadId, receiverThreadIds, prompt, model,
+                                          reasoningEffort, agentsStates))
+
 using ThreadItem = std::variant<UserMessageItem, AgentMessageItem, HookPromptItem, CommandExecutionItem,
-                                ContextCompactionItem, FileChangeItem>;
+                                ContextCompactionItem, FileChangeItem, CollabAgentToolCallItem>;
 PROTOCOL_UNION(ThreadItem)
 
 /// The `id` member of any ThreadItem.

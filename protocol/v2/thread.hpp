@@ -58,18 +58,38 @@ struct Thread {
   std::optional<std::string> path;
   std::string cwd;
   std::string cliVersion;
-  /// `SessionSource`; always "vscode" for app-server threads, as the reference sends.
-  std::string source = "vscode";
+  /// v2 `SessionSource`: "vscode" for a thread a client started (as the reference sends);
+  /// for a sub-agent `{"subAgent": {"thread_spawn": {parent_thread_id, depth, agent_path,
+  /// agent_nickname, agent_role}}}` (server/subagents/).
+  Json source = "vscode";
   std::optional<std::string> originator;
   std::optional<std::string> name;
   std::optional<std::string> projectId;
+  /// The parent thread of a sub-agent; null otherwise.
+  std::optional<std::string> parentThreadId;
+  /// A sub-agent's nickname (as the reference: a scientist's name) and role; null otherwise.
+  std::optional<std::string> agentNickname;
+  std::optional<std::string> agentRole;
   std::vector<Turn> turns;
   bool operator==(const Thread&) const = default;
 };
 PROTOCOL_STRUCT(Thread,
                 (id, sessionId, forkedFromId, preview, ephemeral, modelProvider, model,
                        createdAt, updatedAt, status, path, cwd, cliVersion, source, originator,
-                       name, projectId, turns))
+                       name, projectId, parentThreadId, agentNickname, agentRole, turns))
+
+/// The v2 ThreadSourceKind of a SessionSource (`thread/list` `sourceKinds`): the string itself
+/// ("vscode", "cli", …), "subAgentThreadSpawn" / "subAgentReview" / "subAgentCompact" /
+/// "subAgentOther" for a sub-agent, "unknown" otherwise.
+inline std::string source_kind(const Json& source) {
+  if (source.is_string()) return source.get<std::string>();
+  if (!source.is_object() || !source.contains("subAgent")) return "unknown";
+  const Json& sub = source["subAgent"];
+  if (sub.is_object() && sub.contains("thread_spawn")) return "subAgentThreadSpawn";
+  if (sub == "review") return "subAgentReview";
+  if (sub == "compact") return "subAgentCompact";
+  return "subAgentOther";
+}
 
 /// `thread/start`. `approvalPolicy`, `sandbox` and `config` are accepted and kept opaque.
 struct ThreadStartParams {

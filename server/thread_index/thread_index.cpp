@@ -250,7 +250,7 @@ struct ThreadIndex::Worker {
     insert.bind(4, t.cwd);
     insert.bind(5, t.name && !t.name->empty() ? *t.name : t.preview);
     insert.bind(6, t.modelProvider);
-    insert.bind(7, t.source);
+    insert.bind(7, v2::source_kind(t.source));
     insert.bind(8, row.archived ? 1 : 0);
     insert.bind(9, static_cast<std::int64_t>(row.turn_count));
     insert.bind(10, path.string());
