@@ -101,6 +101,7 @@ HookBatchResult aggregate(HookEventName event, std::vector<HookRunResult> runs) 
       batch.should_block = any_blocked;
       break;
     case HookEventName::stop:
+    case HookEventName::subagentStop:  // a sub-agent's Stop: a block continues the sub-agent
       batch.should_stop = any_stopped;
       batch.should_block = !any_stopped && any_blocked;
       if (batch.should_block) {

@@ -55,7 +55,16 @@ std::string session_end_input(const HookInputContext& c) {
 }
 
 std::string user_prompt_submit_input(const HookInputContext& c, const std::string& prompt) {
-  Ordered j = base(c, "UserPromptSubmit");
+  Ordered j;
+  j["session_id"] = c.session_id;
+  j["turn_id"] = c.turn_id;
+  if (c.agent) {  // a sub-agent's prompt: who it is, right after the turn (Codex 0.169's order)
+    j["agent_id"] = c.agent->id;
+    j["agent_type"] = c.agent->type;
+  }
+  const Ordered rest = base(c, "UserPromptSubmit");  // a named object: items() refers into it
+  for (const auto& [key, value] : rest.items())
+    if (key != "session_id" && key != "turn_id") j[key] = value;
   j["prompt"] = prompt;
   return dump(j);
 }

@@ -18,11 +18,18 @@ struct HookInputContext {
   std::string cwd;
   std::string model;
   std::string permission_mode;  // "bypassPermissions" (approval never) or "default"
+  /// Set in a sub-agent's thread: its id (the child thread id) and type ("default").
+  struct Agent {
+    std::string id;
+    std::string type;
+  };
+  std::optional<Agent> agent;
 };
 
 /// SessionStart: `source` is "startup" | "resume" | "clear" | "compact". No turn_id.
 std::string session_start_input(const HookInputContext& c, const std::string& source);
-/// UserPromptSubmit: `prompt` is the text of the user message.
+/// UserPromptSubmit: `prompt` is the text of the user message; in a sub-agent, `agent_id` and
+/// `agent_type` follow `turn_id`.
 /// PreCompact (`post` false) / PostCompact: base fields without permission_mode, then
 /// `trigger` ("manual" | "auto").
 std::string compact_input(const HookInputContext& c, bool post, const std::string& trigger);

@@ -89,6 +89,7 @@ struct ServerContext {
   std::function<std::shared_ptr<Agent>()> make_agent;
   std::unique_ptr<Recorder> recorder;  // null unless --record
   std::atomic<std::uint64_t> next_connection_id{1};  // 0 is stdio
+  std::atomic<std::size_t> subagents_spawned{0};     // names the next sub-agent (subagents::nickname)
   PendingRequests pending;                           // server → client requests
   /// Called (on a thread strand) whenever a thread finishes a turn; used to drain at shutdown.
   std::function<void()> on_thread_idle = [] {};

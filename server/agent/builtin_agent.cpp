@@ -7,6 +7,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <optional>
 #include <sstream>
@@ -29,7 +30,26 @@ std::vector<ToolCall> BuiltinAgent::tool_calls(const SamplingRequest& request) {
       prompt = message.text;
   }
   std::vector<ToolCall> calls;
-  if (called_this_turn) return calls;
+  if (called_this_turn) {
+    // After `!agent` lines: once their sub-agents are spawned, one wait_agent for all of them.
+    std::vector<std::string> spawned, spawn_calls;
+    bool waited = false;
+    for (std::size_t i = request.turn_start; i < request.conversation.size(); ++i) {
+      const auto& m = request.conversation[i];
+      if (m.role == "function_call" && m.name == "wait_agent") waited = true;
+      if (m.role == "function_call" && m.name == "spawn_agent") spawn_calls.push_back(m.call_id);
+      if (m.role == "function_call_output" &&
+          std::find(spawn_calls.begin(), spawn_calls.end(), m.call_id) != spawn_calls.end()) {
+        const auto out = protocol::parse_or_discard(m.text);
+        if (out.is_object() && out.contains("agent_id") && out["agent_id"].is_string())
+          spawned.push_back(out["agent_id"].get<std::string>());
+      }
+    }
+    if (!spawned.empty() && !waited)
+      calls.push_back({"call_" + std::to_string(++calls_so_far), "wait_agent",
+                       {{"targets", spawned}, {"timeout_ms", 600'000}}});
+    return calls;
+  }
   std::istringstream lines(prompt);
   std::optional<std::string> patch;  // inside `*** Begin Patch` … `*** End Patch`
   for (std::string line; std::getline(lines, line);) {
@@ -40,6 +60,10 @@ std::vector<ToolCall> BuiltinAgent::tool_calls(const SamplingRequest& request) {
         calls.push_back({"call_" + std::to_string(++calls_so_far), "apply_patch", nullptr, std::move(*patch)});
         patch.reset();
       }
+      continue;
+    }
+    if (line.rfind("!agent ", 0) == 0) {  // a sub-agent with the rest of the line as its task
+      calls.push_back({"call_" + std::to_string(++calls_so_far), "spawn_agent", {{"message", line.substr(7)}}});
       continue;
     }
     if (line.empty() || line[0] != '!') continue;
@@ -66,6 +90,10 @@ std::string BuiltinAgent::compose_reply(const SamplingRequest& request) {
       context.push_back(message.text);
     } else if (message.role == "user") {
       (message.text.rfind("<hook_prompt", 0) == 0 ? hook_prompts : prompts).push_back(message.text);
+    } else if (message.role == "function_call" && message.name == "spawn_agent") {
+      tools.emplace_back("spawned a sub-agent", "");
+    } else if (message.role == "function_call" && message.name == "wait_agent") {
+      tools.emplace_back("waited for the sub-agents", "");
     } else if (message.role == "function_call") {
       tools.emplace_back("ran `" + protocol::parse_or_discard(message.text).value("cmd", "") + "`", "");
     } else if (message.role == "custom_tool_call") {

@@ -3,7 +3,8 @@
 // take effect. The reply is streamed in several small deltas. Tools: each line of the prompt
 // that starts with `!` (e.g. `!ls -la`) becomes an `exec_command` call (`!!cmd`: one that asks
 // to run outside the sandbox, sandbox_permissions "require_escalated" with a justification
-// naming the command), and the lines from
+// naming the command; `!agent task`: a spawn_agent call whose sub-agent gets `task`, and once
+// spawned one wait_agent call for every sub-agent of the turn), and the lines from
 // `*** Begin Patch` to `*** End Patch` (the apply_patch format) become an `apply_patch` call
 // with those lines as its patch, in prompt order; once the outputs are back, the reply
 // summarises them ("I ran `cmd`; it returned: …", "I applied a patch; it returned: …").

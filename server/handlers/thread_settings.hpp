@@ -38,7 +38,10 @@ Response settings_response(const LiveThread& thread, v2::Thread snapshot) {
   response.model = thread.model();
   response.modelProvider = thread.model_provider();
   response.cwd = thread.settings().cwd;
-  response.approvalPolicy = thread.settings().approval_policy;
+  // v2 AskForApproval has no "on-failure" (Codex 0.169 reports such a config as "on-request"):
+  // the nearest v2 value is reported, and the thread keeps the on-failure rule (docs/security.md).
+  const protocol::Json& policy = thread.settings().approval_policy;
+  response.approvalPolicy = policy == protocol::Json("on-failure") ? protocol::Json("on-request") : policy;
   response.sandbox = thread.settings().sandbox;
   response.serviceTier = thread.settings().service_tier;
   return response;

@@ -130,6 +130,31 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   std::string record(const Notification& notification);
   bool archived() const { return history_.archived(); }
 
+  // --- Sub-agents (server/subagents/subagent_runner.cpp) ---
+  /// What makes a thread a sub-agent: its parent, the parent's session (its hooks'
+  /// `session_id`), its depth (1 for a child), its nickname and type ("default").
+  struct SubagentLink {
+    std::string parent_id;
+    std::string session_id;
+    std::string parent_transcript_path;
+    int depth = 1;
+    std::string nickname;
+    std::string type = "default";
+  };
+  /// Makes this new thread a sub-agent: no SessionStart; SubagentStart at its turns' start and
+  /// SubagentStop instead of Stop. Call right after create(), before the thread is shared.
+  void make_subagent(SubagentLink link);
+  /// Starts a turn with the text `message` (the parent's spawn_agent or send_input), its
+  /// rootTurnId the parent's turn `root_turn_id`; no reply. On strand(); false when a turn
+  /// already runs.
+  bool start_subagent_turn(std::string message, std::string root_turn_id);
+  /// Calls `done(completed, last agent message)` on this strand once no turn runs (at once when
+  /// idle): `completed` when the last turn completed (not failed or interrupted).
+  void when_turn_done(std::function<void(bool completed, std::string message)> done);
+  /// Interrupts the running turn (if any) as turn/interrupt does, without a reply: the
+  /// parent's turn was interrupted. On strand().
+  void interrupt_from_parent();
+
  private:
   LiveThread(ServerContext& ctx, std::string id, ThreadSettings settings);
 
@@ -251,6 +276,12 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   /// turn/diff/updated with the turn's aggregated diff, when it has one.
   void report_turn_diff(TurnState& turn);
   bool approval_required() const;
+  /// A sub-agent tool call of the model (server/subagents/subagent_runner.cpp).
+  boost::asio::awaitable<void> run_subagent_tool(TurnState& turn, const ToolCall& call);
+  boost::asio::awaitable<void> run_spawn_agent(TurnState& turn, const ToolCall& call);
+  boost::asio::awaitable<void> run_wait_agent(TurnState& turn, const ToolCall& call);
+  /// Posts interrupt_from_parent() to each sub-agent of this thread.
+  void interrupt_children();
   boost::asio::awaitable<void> finish_interrupted(TurnState& turn);
   void complete_turn(TurnState& turn, v2::TurnStatus status, std::optional<v2::TurnError> error);
   hooks::HookInputContext hook_context(const TurnState& turn) const;
@@ -272,6 +303,8 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   std::string session_start_source_ = "startup";  // "" once SessionStart has run
   bool turn_running_ = false;
   std::vector<std::function<void()>> when_idle_;  // run (posted) once the running turn ends
+  std::optional<SubagentLink> subagent_;          // set when this thread is a sub-agent
+  std::vector<std::string> children_;             // the sub-agents this thread spawned, in order
   std::set<std::string> session_approved_paths_;  // files a fileChange acceptForSession covers
   std::set<std::string> session_approved_commands_;  // commands an acceptForSession covers
   bool session_ended_ = false;

@@ -9,6 +9,7 @@
 #include "server/apply_patch/invocation.hpp"
 #include "server/approvals/exec_approval.hpp"
 #include "server/sandbox/sandbox.hpp"
+#include "server/subagents/subagent_tools.hpp"
 #include "server/threads/tool_texts.hpp"
 #include "server/tools/async_command.hpp"
 #include "server/tools/output_capture.hpp"
@@ -43,6 +44,7 @@ asio::awaitable<void> LiveThread::run_tool(TurnState& turn, const ToolCall& call
     persist(kFunctionCallRecord, params);
   }
   if (call.input && call.name == "apply_patch") co_return co_await run_patch_tool(turn, call);
+  if (!call.input && subagents::is_subagent_tool(call.name)) co_return co_await run_subagent_tool(turn, call);
   const auto cmd_it = call.arguments.find("cmd");
   if (call.name != "exec_command" || cmd_it == call.arguments.end() || !cmd_it->is_string()) {
     record_tool_output(turn, call,

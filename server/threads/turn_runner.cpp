@@ -136,6 +136,8 @@ void LiveThread::stop_active_turn() {
   if (turn.running_command) turn.running_command->cancel();
   for (const auto& shell : turn.user_shells) shell->cancel();
   if (turn.resolve_approval) turn.resolve_approval("cancel");
+  if (turn.cancel_wait) turn.cancel_wait();
+  interrupt_children();  // a parent's interrupt stops its running sub-agents too
   cancel_running_hooks();
 }
 
@@ -159,8 +161,9 @@ hooks::HookInputContext LiveThread::hook_context(const TurnState& turn) const {
 
 hooks::HookInputContext LiveThread::hook_context(const std::optional<std::string>& turn_id) const {
   hooks::HookInputContext c;
-  c.session_id = id_;
+  c.session_id = subagent_ ? subagent_->session_id : id_;  // a sub-agent's hooks see its parent's session
   c.turn_id = turn_id.value_or("");
+  if (subagent_) c.agent = hooks::HookInputContext::Agent{id_, subagent_->type};
   c.transcript_path = file_path();
   c.cwd = settings_.cwd;
   c.model = agent_->model();
@@ -300,7 +303,15 @@ asio::awaitable<void> LiveThread::run_turn(std::shared_ptr<TurnState> state) {
   drain_async_contexts(turn.turn.id);  // async hooks that finished while the thread was idle
   const hooks::HookInputContext context = hook_context(turn);
 
-  if (!session_start_source_.empty()) {
+  if (subagent_) {
+    // A sub-agent runs SubagentStart instead of SessionStart, at each of its turns' start (as
+    // Codex 0.169); its context reaches the sub-agent's model before the prompt.
+    hooks::HookInvocation invocation{HookEventName::subagentStart, subagent_->type,
+                                     [&] { return hooks::subagent_start_input(context, id_, subagent_->type); }};
+    auto result = co_await run_event(turn, std::move(invocation));
+    for (const auto& c : result.contexts) record_developer_message(turn.turn.id, c);
+    if (turn.interrupted) co_return co_await finish_interrupted(turn);
+  } else if (!session_start_source_.empty()) {
     const std::string source = std::exchange(session_start_source_, "");
     hooks::HookInvocation invocation{HookEventName::sessionStart, source,
                                      [&] { return hooks::session_start_input(context, source); }};
@@ -352,9 +363,20 @@ asio::awaitable<void> LiveThread::run_turn(std::shared_ptr<TurnState> state) {
       --continuation;
       continue;
     }
+    // A sub-agent's turn ends with SubagentStop instead of Stop; a block continues it the same way.
     hooks::HookInvocation invocation{
         HookEventName::stop, std::nullopt,
         [&] { return hooks::stop_input(context, stop_hook_active, turn.last_assistant_message); }};
+    if (subagent_) {
+      invocation.event = HookEventName::subagentStop;
+      invocation.matcher_input = subagent_->type;
+      invocation.make_input = [&] {
+        hooks::HookInputContext parent = context;  // transcript_path: the parent's file
+        parent.transcript_path = subagent_->parent_transcript_path;
+        return hooks::subagent_stop_input(parent, file_path(), stop_hook_active, id_, subagent_->type,
+                                          turn.last_assistant_message);
+      };
+    }
     auto result = co_await run_event(turn, std::move(invocation));
     if (turn.interrupted) co_return co_await finish_interrupted(turn);
     if (!result.should_block || result.fragments.empty()) break;

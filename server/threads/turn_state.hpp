@@ -21,6 +21,7 @@ struct LiveThread::TurnState {
   std::vector<std::shared_ptr<hooks::RunningCommand>> user_shells;  // thread/shellCommand runs
   bool user_shell_only = false;  // a turn made for one thread/shellCommand (no model, no steer)
   std::function<void(std::string)> resolve_approval;       // while waiting for a client's decision
+  std::function<void()> cancel_wait;                       // while wait_agent waits for sub-agents
   bool interrupted = false;              // by turn/interrupt, or by a failed history write
   std::optional<std::string> storage_error;  // set with `interrupted` when a write failed
   std::optional<TokenCounts> pending_usage;  // the last model response's, until its tool calls ran

@@ -128,9 +128,9 @@ TEST_CASE("thread/list filters by cwd, provider, source kind, title, archived fl
   CHECK(ids(list(daemon, {{"excludedThreadIds", {"b1"}}})) == V{"a2", "a1"});
   CHECK(ids(list(daemon, {{"sectionId", "s1"}})) == V{});
   Json one = list(daemon, {{"cwd", "/w/a"}, {"limit", 1}});
-  CHECK(one["data"][0] == Json::parse(R"({"cliVersion":"0.169.0","createdAt":1002,"cwd":"/w/a","ephemeral":false,
+  CHECK(one["data"][0] == Json::parse(R"({"agentNickname":null,"agentRole":null,"cliVersion":"0.169.0","createdAt":1002,"cwd":"/w/a","ephemeral":false,
       "forkedFromId":null,"id":"a2","model":"gpt-5","modelProvider":"ollama","name":null,"originator":"e2e",
-      "path":")" + (home.home / "sessions" / "a2.jsonl").string() + R"(","preview":"write docs","projectId":null,
+      "parentThreadId":null,"path":")" + (home.home / "sessions" / "a2.jsonl").string() + R"(","preview":"write docs","projectId":null,
       "sessionId":"a2","source":"vscode","status":{"type":"notLoaded"},"turns":[],"updatedAt":1002})"));
   CHECK(one["nextCursor"] == "v1.created_at.desc.after.1002.a2");
 }

@@ -1,0 +1,261 @@
+// Sub-agents, as Codex 0.169 runs them (recorded: tests/unit/fixtures/codex_0.169_subagents/):
+// `spawn_agent` makes a child thread (its source names the parent) and starts its first turn
+// with the given message; the child's turns run SubagentStart instead of SessionStart and
+// SubagentStop instead of Stop; its notifications reach the parent's subscribers (the ones
+// subscribed when it was spawned); `wait_agent` waits until one of the given children
+// finishes. Each call is a `collabAgentToolCall` item of the parent, between PreToolUse and
+// PostToolUse (tool names as Codex sends them: `spawn_agent`, `multi_agent_v1wait_agent`).
+// Not yet here: send_input, close_agent, resume_agent (the model is told so), the
+// <subagent_notification> message, the Responses API's tool_search that offers the tools.
+//
+// Threads: the parent's members are touched on its strand, the child's on the child's; they
+// reach each other only with asio::post.
+#include "server/threads/turn_state.hpp"
+
+#include "hooks/hook_input.hpp"
+#include "server/subagents/subagent_tools.hpp"
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace appserver {
+
+namespace asio = boost::asio;
+using hooks::HookEventName;
+
+namespace {
+constexpr std::int64_t kDefaultWaitMs = 30'000, kMinWaitMs = 10'000, kMaxWaitMs = 3'600'000;  // Codex's
+}  // namespace
+
+void LiveThread::make_subagent(SubagentLink link) {
+  subagent_ = std::move(link);
+  session_start_source_.clear();  // a sub-agent runs SubagentStart instead
+}
+
+bool LiveThread::start_subagent_turn(std::string message, std::string root_turn_id) {
+  if (turn_running_) return false;
+  auto state = begin_turn();
+  state->turn.rootTurnId = std::move(root_turn_id);
+  state->input = {v2::TextUserInput{std::move(message), {}}};
+  spawn_turn(run_turn(state));
+  return true;
+}
+
+void LiveThread::when_turn_done(std::function<void(bool, std::string)> done) {
+  auto report = [self = shared_from_this(), done = std::move(done)] {
+    bool completed = false;
+    std::string message;
+    if (const auto& turns = self->history_.turns(); !turns.empty()) {
+      completed = turns.back().status == v2::TurnStatus::completed;
+      for (auto it = turns.back().items.rbegin(); it != turns.back().items.rend(); ++it)
+        if (const auto* m = std::get_if<v2::AgentMessageItem>(&*it)) {
+          message = m->text;
+          break;
+        }
+    }
+    done(completed, message);
+  };
+  if (turn_running_) when_idle_.push_back(std::move(report));
+  else report();
+}
+
+void LiveThread::interrupt_from_parent() {
+  if (turn_running_ && active_turn_ && !active_turn_->interrupted) stop_active_turn();
+}
+
+void LiveThread::interrupt_children() {
+  for (const auto& id : children_)
+    if (auto child = ctx_.registry.find(id)) asio::post(child->strand(), [child] { child->interrupt_from_parent(); });
+}
+
+asio::awaitable<void> LiveThread::run_subagent_tool(TurnState& turn, const ToolCall& call) {
+  if (call.name == "spawn_agent" && subagent_ && subagent_->depth >= subagents::kMaxDepth) {
+    // As Codex: past the depth limit the tools are not offered, and a call is not one it knows.
+    record_tool_output(turn, call, std::string("unsupported call: ") + subagents::kNamespace + call.name);
+    co_return;
+  }
+  if (call.name != "spawn_agent" && call.name != "wait_agent") {
+    record_tool_output(turn, call, call.name + " is not supported by this server yet");
+    co_return;
+  }
+  const hooks::HookInputContext context = hook_context(turn);
+  const std::string tool_name = subagents::hook_tool_name(call.name);
+  {
+    hooks::HookInvocation invocation{
+        HookEventName::preToolUse, tool_name,
+        [&] { return hooks::pre_tool_use_input(context, tool_name, call.arguments, call.call_id); }, "",
+        ":" + call.call_id};
+    auto result = co_await run_event(turn, std::move(invocation));
+    for (const auto& c : result.contexts) record_developer_message(turn.turn.id, c);
+    if (turn.interrupted) co_return;
+    if (result.should_block) {
+      record_tool_output(turn, call, "Tool call blocked by PreToolUse hook: " + result.block_reason);
+      co_return;
+    }
+  }
+  if (call.name == "spawn_agent") co_await run_spawn_agent(turn, call);
+  else co_await run_wait_agent(turn, call);
+}
+
+asio::awaitable<void> LiveThread::run_spawn_agent(TurnState& turn, const ToolCall& call) {
+  const auto m = call.arguments.find("message");
+  const std::string message = m != call.arguments.end() && m->is_string() ? m->get<std::string>() : "";
+  if (message.empty()) {
+    record_tool_output(turn, call, "spawn_agent needs a non-empty `message`");
+    co_return;
+  }
+  v2::CollabAgentToolCallItem item;
+  item.id = call.call_id;
+  item.tool = v2::CollabAgentTool::spawnAgent;
+  item.senderThreadId = id_;
+  item.prompt = message;
+  item.model = "";  // as the reference: known once spawned
+  emit(v2::ItemStartedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms()});
+
+  const std::string session = subagent_ ? subagent_->session_id : id_;
+  const int depth = subagent_ ? subagent_->depth + 1 : 1;
+  const std::string nickname = subagents::nickname(ctx_.subagents_spawned++);
+  v2::Thread thread;
+  thread.id = ctx_.ids->next("thread");
+  thread.sessionId = session;
+  thread.createdAt = thread.updatedAt = ctx_.clock->now_sec();
+  thread.cwd = settings_.cwd;
+  thread.cliVersion = kServerVersion;
+  thread.originator = history_.thread().originator;
+  thread.parentThreadId = id_;
+  thread.agentNickname = nickname;
+  thread.source = {{"subAgent",
+                    {{"thread_spawn",
+                      {{"parent_thread_id", id_}, {"depth", depth}, {"agent_path", nullptr},
+                       {"agent_nickname", nickname}, {"agent_role", nullptr}}}}}};
+  std::shared_ptr<LiveThread> child;
+  try {
+    child = LiveThread::create(ctx_, thread, settings_);
+  } catch (const std::exception& e) {
+    spdlog::error("thread {}: spawn_agent failed: {}", id_, e.what());
+    item.status = v2::CollabAgentToolCallStatus::failed;
+    emit(v2::ItemCompletedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms(), std::nullopt});
+    record_tool_output(turn, call, std::string("spawn_agent failed: ") + e.what());
+    co_return;
+  }
+  child->make_subagent({id_, session, file_path(), depth, nickname, "default"});
+  ctx_.registry.insert(child->id(), child);
+  children_.push_back(child->id());
+  std::vector<ConnectionPtr> clients;  // the child's notifications go to the parent's clients
+  for (const auto& weak : subscribers_)
+    if (auto c = weak.lock()) clients.push_back(c);
+  asio::post(child->strand(), [child, clients, message, root = turn.turn.rootTurnId.value_or(turn.turn.id)] {
+    for (const auto& c : clients) child->subscribe(c);
+    child->start_subagent_turn(message, root);
+  });
+  spdlog::info("thread {}: spawned sub-agent {} ({})", id_, child->id(), nickname);
+
+  item.status = v2::CollabAgentToolCallStatus::completed;
+  item.receiverThreadIds = {child->id()};
+  item.model = agent_->model();
+  item.agentsStates[child->id()] = v2::CollabAgentState{v2::CollabAgentStatus::pendingInit, std::nullopt};
+  emit(v2::ItemCompletedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms(), std::nullopt});
+  const std::string output = subagents::spawn_output(child->id(), nickname);
+  const hooks::HookInputContext context = hook_context(turn);
+  const std::string tool_name = subagents::hook_tool_name(call.name);
+  hooks::HookInvocation invocation{
+      HookEventName::postToolUse, tool_name,
+      [&] { return hooks::post_tool_use_input(context, tool_name, call.arguments, output, call.call_id); }, "",
+      ":" + call.call_id};
+  auto post = co_await run_event(turn, std::move(invocation));
+  for (const auto& c : post.contexts) record_developer_message(turn.turn.id, c);
+  record_tool_output(turn, call, post.should_block ? post.block_reason : output);
+}
+
+asio::awaitable<void> LiveThread::run_wait_agent(TurnState& turn, const ToolCall& call) {
+  std::vector<std::string> targets;
+  if (auto t = call.arguments.find("targets"); t != call.arguments.end() && t->is_array())
+    for (const auto& id : *t)
+      if (id.is_string()) targets.push_back(id.get<std::string>());
+  if (targets.empty()) {
+    record_tool_output(turn, call, "wait_agent needs `targets`: the agent ids to wait on");
+    co_return;
+  }
+  std::int64_t timeout_ms = kDefaultWaitMs;
+  if (auto t = call.arguments.find("timeout_ms"); t != call.arguments.end() && t->is_number())
+    timeout_ms = std::clamp<std::int64_t>(t->get<std::int64_t>(), kMinWaitMs, kMaxWaitMs);
+
+  v2::CollabAgentToolCallItem item;
+  item.id = call.call_id;
+  item.tool = v2::CollabAgentTool::wait;
+  item.senderThreadId = id_;
+  item.receiverThreadIds = targets;
+  emit(v2::ItemStartedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms()});
+
+  // Each target reports once it is idle (on its own strand, posted back here); the first
+  // final one, the timeout or an interrupt ends the wait.
+  struct Wait {
+    std::map<std::string, subagents::AgentResult> results;
+    bool timed_out = false;
+    std::function<void()> finish;
+  };
+  auto wait = std::make_shared<Wait>();
+  auto timer = std::make_shared<asio::steady_timer>(strand_, std::chrono::milliseconds(timeout_ms));
+  // A named initiation, not a lambda built inside the co_await (run_blocking.hpp: GCC 12).
+  const auto initiation = [&](auto handler) {
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        auto done = std::make_shared<bool>(false);
+        wait->finish = [shared, done, timer, strand = strand_] {
+          if (std::exchange(*done, true)) return;
+          timer->cancel();
+          asio::post(strand, [shared] { (*shared)(); });
+        };
+        turn.cancel_wait = [wait] { wait->finish(); };
+        timer->async_wait([wait](const boost::system::error_code& ec) {
+          if (ec) return;
+          wait->timed_out = true;
+          wait->finish();
+        });
+        for (const auto& id : targets) {
+          auto child = ctx_.registry.find(id);
+          if (!child) {
+            wait->results[id] = {false, "", "not_found"};
+            wait->finish();
+            continue;
+          }
+          asio::post(child->strand(), [child, id, wait, strand = strand_] {
+            child->when_turn_done([id, wait, strand](bool completed, std::string message) {
+              asio::post(strand, [id, wait, completed, message = std::move(message)] {
+                wait->results[id] = {completed, message, completed ? "" : "errored"};
+                wait->finish();
+              });
+            });
+          });
+        }
+      };
+  co_await asio::async_initiate<decltype(asio::use_awaitable), void()>(initiation, asio::use_awaitable);
+  turn.cancel_wait = nullptr;
+  if (turn.interrupted) co_return;
+
+  item.status = v2::CollabAgentToolCallStatus::completed;
+  for (const auto& [id, r] : wait->results)
+    item.agentsStates[id] = r.completed ? v2::CollabAgentState{v2::CollabAgentStatus::completed, r.message}
+                                        : v2::CollabAgentState{r.state == "not_found" ? v2::CollabAgentStatus::notFound
+                                                                                      : v2::CollabAgentStatus::errored,
+                                                               std::nullopt};
+  emit(v2::ItemCompletedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms(), std::nullopt});
+  const std::string output =
+      subagents::wait_output(wait->timed_out ? std::map<std::string, subagents::AgentResult>{} : wait->results,
+                             wait->timed_out);
+  const hooks::HookInputContext context = hook_context(turn);
+  const std::string tool_name = subagents::hook_tool_name(call.name);
+  hooks::HookInvocation invocation{
+      HookEventName::postToolUse, tool_name,
+      [&] { return hooks::post_tool_use_input(context, tool_name, call.arguments, output, call.call_id); }, "",
+      ":" + call.call_id};
+  auto post = co_await run_event(turn, std::move(invocation));
+  for (const auto& c : post.contexts) record_developer_message(turn.turn.id, c);
+  record_tool_output(turn, call, post.should_block ? post.block_reason : output);
+}
+
+}  // namespace appserver

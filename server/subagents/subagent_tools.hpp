@@ -1,0 +1,46 @@
+// The sub-agent tools' shapes, as Codex 0.169 has them (recorded:
+// tests/unit/fixtures/codex_0.169_subagents/): their names, what the model gets back, the
+// names hooks see, and the nicknames children get. Pure, thread-safe.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+
+namespace appserver::subagents {
+
+/// The namespace of the tools (`multi_agent_v1`), and how deep sub-agents may nest: a child
+/// of depth 1 cannot spawn (Codex's default).
+inline constexpr const char* kNamespace = "multi_agent_v1";
+inline constexpr int kMaxDepth = 1;
+
+/// Whether `name` is one of the tools: spawn_agent, wait_agent (this build), send_input,
+/// close_agent, resume_agent (not yet: answered with an error).
+bool is_subagent_tool(const std::string& name);
+
+/// The tool name PreToolUse / PostToolUse see: `spawn_agent` for spawn, the namespace glued on
+/// for the others (`multi_agent_v1wait_agent`), as Codex 0.169 sends them.
+std::string hook_tool_name(const std::string& name);
+
+/// The nickname of the `n`-th sub-agent this daemon spawns (a scientist's name, as Codex's).
+std::string nickname(std::size_t n);
+
+/// spawn_agent's output: `{"agent_id": id, "nickname": name}`.
+std::string spawn_output(const std::string& agent_id, const std::string& nickname);
+
+/// What wait_agent saw of one agent: its last message when its turn completed, else its state.
+struct AgentResult {
+  bool completed = false;
+  std::string message;      // the last agent message (completed)
+  std::string state;        // otherwise: "running", "errored", "not_found", …
+};
+
+/// wait_agent's output: `{"status": {id: {"completed": message} | state}, "timed_out": bool}`.
+std::string wait_output(const std::map<std::string, AgentResult>& results, bool timed_out);
+
+/// The model's text when a child finishes: `<subagent_notification>\n{"agent_path": id,
+/// "status": {"completed": message}}\n</subagent_notification>` (a user message, as Codex).
+std::string completion_notification(const std::string& agent_id, const std::string& message);
+
+}  // namespace appserver::subagents

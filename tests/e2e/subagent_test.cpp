@@ -1,0 +1,247 @@
+// Sub-agents (server/subagents/): the built-in agent's `!agent task` spawns a child thread and
+// waits for it; the child runs SubagentStart / UserPromptSubmit / SubagentStop with the
+// payloads Codex 0.169 sends (tests/unit/fixtures/codex_0.169_subagents/), its notifications
+// reach the parent's client, and both threads are stored and listed.
+#include "daemon_process.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+using namespace e2e;
+
+namespace {
+
+/// A Python hook on every event that logs its stdin to `log` (one JSON per line) and answers
+/// SubagentStart with `start_output` and the first SubagentStop with `stop_output` (if given).
+std::string hooks_json(const TempHome& home, const std::string& start_output, const std::string& stop_output,
+                       const std::string& start_sleep = "0") {
+  const auto script = home.root / "hook.py";
+  std::ofstream(script) << "import json, os, sys, time\n"
+                           "d = json.load(sys.stdin)\n"
+                           "log = " << Json((home.root / "hooks.jsonl").string()).dump() << "\n"
+                           "open(log, 'a').write(json.dumps(d) + '\\n')\n"
+                           "ev = d['hook_event_name']\n"
+                           "if ev == 'SubagentStart':\n"
+                           "    time.sleep(" << start_sleep << ")\n"
+                           "    print(" << Json(start_output).dump() << ")\n"
+                           "marker = " << Json((home.root / "stopped-once").string()).dump() << "\n"
+                           "if ev == 'SubagentStop' and not os.path.exists(marker):\n"
+                           "    open(marker, 'w').close()\n"
+                           "    print(" << Json(stop_output).dump() << ")\n";
+  Json group = Json::array({{{"hooks", {{{"type", "command"}, {"command", "python3 " + script.string()}}}}}});
+  Json hooks = Json::object();
+  for (const char* e : {"SessionStart", "UserPromptSubmit", "PreToolUse", "PostToolUse", "Stop", "SubagentStart", "SubagentStop"})
+    hooks[e] = group;
+  return Json{{"hooks", hooks}}.dump();
+}
+
+std::vector<Json> hook_log(const TempHome& home) {
+  std::vector<Json> out;
+  std::ifstream in(home.root / "hooks.jsonl");
+  for (std::string line; std::getline(in, line);) out.push_back(Json::parse(line));
+  return out;
+}
+
+Json only(const std::vector<Json>& payloads, const std::string& event) {
+  std::vector<Json> found;
+  for (const auto& p : payloads)
+    if (p["hook_event_name"] == event) found.push_back(p);
+  REQUIRE(found.size() == 1);
+  return found[0];
+}
+
+std::vector<Json> of_thread(const std::vector<Json>& messages, const std::string& thread) {
+  std::vector<Json> out;
+  for (const auto& m : messages)
+    if (m.contains("params") && m["params"].value("threadId", "") == thread) out.push_back(m);
+  return out;
+}
+
+/// turn/start on `thread`, then every message up to that thread's turn/completed (a child's
+/// turn/completed comes first).
+std::vector<Json> run_parent_turn(Daemon& daemon, const std::string& thread, const std::string& text) {
+  std::vector<Json> out = {daemon.request("turn/start", {{"threadId", thread}, {"input", {{{"type", "text"}, {"text", text}}}}})};
+  for (;;) {
+    auto part = daemon.until("turn/completed");
+    out.insert(out.end(), part.begin(), part.end());
+    if (part.back()["params"]["threadId"] == thread) return out;
+  }
+}
+
+constexpr const char* kContext =
+    R"({"hookSpecificOutput":{"hookEventName":"SubagentStart","additionalContext":"child context from hook"}})";
+
+}  // namespace
+
+TEST_CASE("!agent spawns a child thread with its own hooked turn, and its result comes back to the parent",
+          "[e2e][subagents]") {
+  TempHome home;
+  home.write_hooks(hooks_json(home, kContext, ""));
+  Daemon daemon(home);
+  daemon.initialize();
+  const std::string parent = start_thread(daemon, home);
+  auto messages = run_parent_turn(daemon, parent, "!agent say hi");
+
+  // The parent's items: a spawnAgent and a wait collab call, then its reply.
+  std::vector<Json> collab;
+  for (const auto& m : find_all(of_thread(messages, parent), "item/completed"))
+    if (m["item"]["type"] == "collabAgentToolCall") collab.push_back(m["item"]);
+  REQUIRE(collab.size() == 2);
+  REQUIRE(collab[0]["receiverThreadIds"].size() == 1);
+  const std::string child = collab[0]["receiverThreadIds"][0];
+  CHECK(collab[0] == Json{{"type", "collabAgentToolCall"}, {"id", "call_1"}, {"tool", "spawnAgent"}, {"status", "completed"},
+                          {"senderThreadId", parent}, {"receiverThreadIds", {child}}, {"prompt", "say hi"},
+                          {"model", "builtin"}, {"reasoningEffort", nullptr},
+                          {"agentsStates", {{child, {{"status", "pendingInit"}, {"message", nullptr}}}}}});
+  const std::string child_reply = "You said: \"say hi\"\nHook context I received (1):\n- child context from hook";
+  CHECK(collab[1] == Json{{"type", "collabAgentToolCall"}, {"id", "call_2"}, {"tool", "wait"}, {"status", "completed"},
+                          {"senderThreadId", parent}, {"receiverThreadIds", {child}}, {"prompt", nullptr},
+                          {"model", nullptr}, {"reasoningEffort", nullptr},
+                          {"agentsStates", {{child, {{"status", "completed"}, {"message", child_reply}}}}}});
+  // The child's turn reached the parent's client: started, its prompt, its reply, completed.
+  auto child_messages = of_thread(messages, child);
+  CHECK(find(child_messages, "turn/completed")["turn"]["status"] == "completed");
+  CHECK(find(child_messages, "turn/started")["turn"]["rootTurnId"] == messages[0]["result"]["turn"]["id"]);
+  // The parent's model got the child's last message back.
+  std::string reply;
+  for (const auto& m : find_all(of_thread(messages, parent), "item/completed"))
+    if (m["item"]["type"] == "agentMessage") reply = m["item"]["text"];
+  CHECK(reply.find("I waited for the sub-agents; it returned:\n{\"status\":{\"" + child + "\":{\"completed\":") !=
+        std::string::npos);
+
+  // The hook payloads, as Codex 0.169 sends them (session_id: the parent's).
+  const auto payloads = hook_log(home);
+  const auto parent_file = (home.home / "sessions" / (parent + ".jsonl")).string();
+  const auto child_file = (home.home / "sessions" / (child + ".jsonl")).string();
+  Json start = only(payloads, "SubagentStart");
+  const std::string child_turn = start["turn_id"];
+  CHECK(start == Json{{"session_id", parent}, {"turn_id", child_turn}, {"transcript_path", child_file},
+                      {"cwd", home.workspace.string()}, {"hook_event_name", "SubagentStart"}, {"model", "builtin"},
+                      {"permission_mode", "bypassPermissions"}, {"agent_id", child}, {"agent_type", "default"}});
+  CHECK(only(payloads, "SubagentStop") ==
+        Json{{"session_id", parent}, {"turn_id", child_turn}, {"transcript_path", parent_file},
+             {"agent_transcript_path", child_file}, {"cwd", home.workspace.string()},
+             {"hook_event_name", "SubagentStop"}, {"model", "builtin"}, {"permission_mode", "bypassPermissions"},
+             {"stop_hook_active", false}, {"agent_id", child}, {"agent_type", "default"},
+             {"last_assistant_message", child_reply}});
+  std::vector<Json> prompts;
+  for (const auto& p : payloads)
+    if (p["hook_event_name"] == "UserPromptSubmit") prompts.push_back(p);
+  REQUIRE(prompts.size() == 2);
+  CHECK(prompts[1] == Json{{"session_id", parent}, {"turn_id", child_turn}, {"agent_id", child}, {"agent_type", "default"},
+                           {"transcript_path", child_file}, {"cwd", home.workspace.string()},
+                           {"hook_event_name", "UserPromptSubmit"}, {"model", "builtin"},
+                           {"permission_mode", "bypassPermissions"}, {"prompt", "say hi"}});
+  // One SessionStart (the parent's) and one Stop (the parent's): the child runs neither.
+  CHECK(only(payloads, "SessionStart")["session_id"] == parent);
+  CHECK(only(payloads, "Stop")["turn_id"] == messages[0]["result"]["turn"]["id"]);
+  Json pre_wait;
+  for (const auto& p : payloads)
+    if (p["hook_event_name"] == "PreToolUse" && p["tool_use_id"] == "call_2") pre_wait = p;
+  CHECK(pre_wait["tool_name"] == "multi_agent_v1wait_agent");  // Codex's spelling
+
+  // Listing: the child only with the sub-agent source kinds; its source names the parent.
+  Json listed = daemon.request("thread/list", Json::object())["result"]["data"];
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0]["id"] == parent);
+  listed = daemon.request("thread/list", {{"sourceKinds", {"vscode", "subAgentThreadSpawn"}}})["result"]["data"];
+  REQUIRE(listed.size() == 2);
+  Json child_thread = listed[0]["id"] == child ? listed[0] : listed[1];
+  CHECK(child_thread["source"] == Json{{"subAgent", {{"thread_spawn", {{"parent_thread_id", parent}, {"depth", 1},
+                                                                      {"agent_path", nullptr}, {"agent_nickname", child_thread["agentNickname"]},
+                                                                      {"agent_role", nullptr}}}}}});
+  CHECK(child_thread["parentThreadId"] == parent);
+  CHECK(child_thread["agentNickname"].is_string());
+  CHECK(daemon.close() == 0);
+
+  // After a restart both threads read back: the parent's collab items, the child's turn with
+  // its SubagentStart and SubagentStop runs.
+  Daemon again(home);
+  again.initialize();
+  Json parent_read = again.request("thread/read", {{"threadId", parent}, {"includeTurns", true}})["result"]["thread"];
+  std::vector<std::string> types;
+  for (const auto& item : parent_read["turns"][0]["items"]) types.push_back(item["type"]);
+  CHECK(types == std::vector<std::string>{"userMessage", "collabAgentToolCall", "collabAgentToolCall", "agentMessage"});
+  Json child_read = again.request("thread/read", {{"threadId", child}, {"includeTurns", true}})["result"]["thread"];
+  CHECK(child_read["parentThreadId"] == parent);
+  REQUIRE(child_read["turns"].size() == 1);
+  std::vector<std::string> events;
+  for (const auto& run : child_read["turns"][0]["hookRuns"]) events.push_back(run["eventName"]);
+  CHECK(events == std::vector<std::string>{"subagentStart", "userPromptSubmit", "subagentStop"});
+  CHECK(again.close() == 0);
+}
+
+TEST_CASE("a SubagentStop block continues the child, as Stop continues a thread", "[e2e][subagents]") {
+  TempHome home;
+  home.write_hooks(hooks_json(home, kContext, R"({"decision":"block","reason":"keep going, child"})"));
+  Daemon daemon(home);
+  daemon.initialize();
+  const std::string parent = start_thread(daemon, home);
+  auto messages = run_parent_turn(daemon, parent, "!agent work");
+  std::vector<Json> stops;
+  for (const auto& p : hook_log(home))
+    if (p["hook_event_name"] == "SubagentStop") stops.push_back(p);
+  REQUIRE(stops.size() == 2);
+  CHECK(stops[0]["stop_hook_active"] == false);
+  CHECK(stops[1]["stop_hook_active"] == true);
+  const std::string last = stops[1]["last_assistant_message"];
+  INFO(last);
+  // The continuation prompt is the block's reason, as a Stop block's (hook_prompt of the run).
+  CHECK(last.rfind("Continuing because a Stop hook asked me to: <hook_prompt hook_run_id=\"subagent-stop:", 0) == 0);
+  CHECK(last.find(">keep going, child</hook_prompt>") != std::string::npos);
+  // The parent's wait returned the continued answer.
+  std::string reply;
+  for (const auto& m : find_all(of_thread(messages, parent), "item/completed"))
+    if (m["item"]["type"] == "agentMessage") reply = m["item"]["text"];
+  CHECK(reply.find("keep going, child") != std::string::npos);
+  CHECK(daemon.close() == 0);
+}
+
+TEST_CASE("a sub-agent cannot spawn its own: the depth limit answers as Codex does", "[e2e][subagents]") {
+  TempHome home;
+  home.write_hooks(hooks_json(home, "", ""));
+  Daemon daemon(home);
+  daemon.initialize();
+  const std::string parent = start_thread(daemon, home);
+  auto messages = run_parent_turn(daemon, parent, "!agent !agent nested");
+  std::string child_reply;
+  for (const auto& m : find_all(messages, "item/completed"))
+    if (m["threadId"] != parent && m["item"]["type"] == "agentMessage") child_reply = m["item"]["text"];
+  CHECK(child_reply.find("I spawned a sub-agent; it returned:\nunsupported call: multi_agent_v1spawn_agent\n") !=
+        std::string::npos);
+  std::size_t threads = 0;
+  for (const auto& m : messages)
+    if (m.value("method", "") == "turn/started") ++threads;
+  CHECK(threads == 2);  // the parent and one child, no grandchild
+  CHECK(daemon.close() == 0);
+}
+
+TEST_CASE("interrupting the parent while it waits interrupts the running sub-agent too", "[e2e][subagents]") {
+  TempHome home;
+  home.write_hooks(hooks_json(home, "", "", "30"));  // the child's SubagentStart sleeps
+  Daemon daemon(home);
+  daemon.initialize();
+  const std::string parent = start_thread(daemon, home);
+  Json started = daemon.request("turn/start", {{"threadId", parent}, {"input", {{{"type", "text"}, {"text", "!agent slow"}}}}});
+  const std::string turn = started["result"]["turn"]["id"];
+  std::vector<Json> seen = daemon.until("hook/started");
+  while (find_all(seen, "item/started").empty() ||
+         find_all(seen, "item/started").back()["item"].value("tool", "") != "wait") {
+    auto more = daemon.until("item/started");
+    seen.insert(seen.end(), more.begin(), more.end());
+  }
+  CHECK(daemon.request("turn/interrupt", {{"threadId", parent}, {"turnId", turn}}).contains("result"));
+  std::vector<Json> rest;
+  int completed = 0;
+  while (completed < 2) {
+    auto part = daemon.until("turn/completed");
+    for (const auto& m : part)
+      if (m.value("method", "") == "turn/completed") {
+        ++completed;
+        CHECK(m["params"]["turn"]["status"] == "interrupted");
+      }
+    rest.insert(rest.end(), part.begin(), part.end());
+  }
+  CHECK(daemon.close() == 0);
+}
