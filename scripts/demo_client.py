@@ -23,8 +23,11 @@ BOLD, DIM, CYAN, GREEN, YELLOW, RED, RESET = (
     if sys.stdout.isatty() else ("",) * 7)
 
 
+prefix = [""]  # set while a sub-agent's notification is shown
+
+
 def say(text=""):
-    print(text, flush=True)
+    print(prefix[0] + text if text else text, flush=True)
 
 
 def indent(text, prefix="      "):
@@ -92,7 +95,20 @@ class Daemon:
 deltas = []
 
 
+main_thread = []  # the demo's own thread id, once started: others are sub-agents
+
+
 def show_notification(message):
+    params = message.get("params", {})
+    sub = main_thread and params.get("threadId") not in (None, main_thread[0])
+    prefix[0] = f"{DIM}[sub-agent {params['threadId'][:8]}]{RESET} " if sub else ""
+    try:
+        show_one(message)
+    finally:
+        prefix[0] = ""
+
+
+def show_one(message):
     method, params = message.get("method"), message.get("params", {})
     if method in ("item/agentMessage/delta", "item/commandExecution/outputDelta"):
         if method == "item/agentMessage/delta":
@@ -128,6 +144,9 @@ def show_notification(message):
         elif item["type"] == "commandExecution":
             say(f"<- item/completed  commandExecution `{item['command']}`: {item['status']}, "
                 f"exit {item['exitCode']}, output {item['aggregatedOutput']!r}")
+        elif item["type"] == "collabAgentToolCall":
+            states = {k: v["status"] for k, v in item["agentsStates"].items()}
+            say(f"<- item/completed  collabAgentToolCall {item['tool']}: {item['status']}, agents {states}")
     elif method == "turn/diff/updated":
         first = params["diff"].splitlines()[0] if params["diff"] else ""
         say(f"{DIM}<- turn/diff/updated {first} …{RESET}")
@@ -150,7 +169,10 @@ def run_turn(daemon, thread_id, text):
     say(f"{BOLD}=== turn: {text!r}{RESET}")
     daemon.request("turn/start", {"threadId": thread_id,
                                   "input": [{"type": "text", "text": text}]})
-    return daemon.until("turn/completed")["turn"]
+    while True:  # a sub-agent's turn/completed (its own thread) may come first
+        params = daemon.until("turn/completed")
+        if params["threadId"] == thread_id:
+            return params["turn"]
 
 
 def summarize_runs(runs):
@@ -189,6 +211,7 @@ def main():
         f"{sorted({h['trustStatus'] for h in relisted['data'][0]['hooks']})}")
     thread = daemon.request("thread/start", {"cwd": cwd})["thread"]
     thread_id = thread["id"]
+    main_thread.append(thread_id)
     say(f"<- thread/start: thread {thread_id}")
 
     completed = [run_turn(daemon, thread_id, "Hello! What do you know about this session?")]
@@ -198,6 +221,9 @@ def main():
     # the PostToolUse hook on Write|Edit (examples/hooks/check_edit.py) checks the file.
     completed.append(run_turn(daemon, thread_id, "Start a notes file\n*** Begin Patch\n*** Add File: NOTES.md\n"
                                                  "+# Notes\n+Written by the demo's agent.\n*** End Patch"))
+    # A sub-agent: `!agent` spawns a child thread and waits for it; SubagentStart briefs the
+    # child (examples/hooks/subagent_start.py), SubagentStop reports its end.
+    completed.append(run_turn(daemon, thread_id, "Ask a helper\n!agent Summarise the workspace in one line"))
 
     say()
     say(f"{BOLD}=== restart: stopping the daemon (stdin EOF) and starting a new one{RESET}")

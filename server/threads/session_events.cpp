@@ -19,6 +19,7 @@ void LiveThread::end_session(std::function<void()> done) {
   // In-flight async hooks are killed and their results dropped (hooks-spec.md §3.7).
   async_queue_.clear();
   for (const auto& batch : std::exchange(async_running_, {})) batch->cancel();
+  if (subagent_) return done();  // a sub-agent's session is its parent's: no SessionEnd (Codex 0.169)
   auto self = shared_from_this();
   asio::co_spawn(
       strand_,

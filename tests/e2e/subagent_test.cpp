@@ -31,7 +31,8 @@ std::string hooks_json(const TempHome& home, const std::string& start_output, co
                            "    print(" << Json(stop_output).dump() << ")\n";
   Json group = Json::array({{{"hooks", {{{"type", "command"}, {"command", "python3 " + script.string()}}}}}});
   Json hooks = Json::object();
-  for (const char* e : {"SessionStart", "UserPromptSubmit", "PreToolUse", "PostToolUse", "Stop", "SubagentStart", "SubagentStop"})
+  for (const char* e : {"SessionStart", "UserPromptSubmit", "PreToolUse", "PostToolUse", "Stop", "SubagentStart",
+                        "SubagentStop", "SessionEnd"})
     hooks[e] = group;
   return Json{{"hooks", hooks}}.dump();
 }
@@ -154,6 +155,7 @@ TEST_CASE("!agent spawns a child thread with its own hooked turn, and its result
   CHECK(child_thread["parentThreadId"] == parent);
   CHECK(child_thread["agentNickname"].is_string());
   CHECK(daemon.close() == 0);
+  CHECK(only(hook_log(home), "SessionEnd")["session_id"] == parent);  // none for the child, as in Codex
 
   // After a restart both threads read back: the parent's collab items, the child's turn with
   // its SubagentStart and SubagentStop runs.
