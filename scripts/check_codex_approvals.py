@@ -12,8 +12,8 @@ Process exited with code N / Output:" header that this server does not send), an
 left inside and outside the workspace. Left out on purpose (docs/security.md, "Approvals"): the
 reference's `kind`, `environmentId`, `proposedExecpolicyAmendment` and `availableDecisions`
 fields, and items (the reference sends none for a command its sandbox refused). The work
-folders are under build/, not /tmp: the reference refuses to set up its sandbox helper under
-/tmp. Exit 1 on a difference.
+folders are under ~/.cache/app-server (APP_SERVER_CHECK_DIR overrides), not /tmp: the reference
+refuses to set up its sandbox helper for a home under /tmp. Exit 1 on a difference.
 """
 import json
 import os
@@ -27,7 +27,9 @@ import tempfile
 CODEX, OURS = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MOCK = os.path.join(ROOT, "tests", "mock_responses.py")
-WORK_BASE = os.path.join(os.path.dirname(os.path.dirname(OURS)), "check-codex-approvals")
+# Not under /tmp (nor $TMPDIR): Codex refuses to set up its sandbox helper for a home there.
+WORK_BASE = os.environ.get("APP_SERVER_CHECK_DIR") or os.path.join(
+    os.path.expanduser("~"), ".cache", "app-server", "check-codex-approvals")
 USAGE = {"input_tokens": 1, "output_tokens": 1, "total_tokens": 2}
 HOOK = r'''
 import json, sys
