@@ -247,3 +247,37 @@ TEST_CASE("interrupting the parent while it waits interrupts the running sub-age
   }
   CHECK(daemon.close() == 0);
 }
+
+TEST_CASE("a SubagentStart hook that fails or times out is reported, and the sub-agent still runs", "[e2e][subagents]") {
+  struct Case {
+    const char* name;
+    const char* command;
+    int timeout;
+  };
+  const Case cases[] = {{"failure", "cat >/dev/null; echo broken >&2; exit 1", 10}, {"timeout", "sleep 30", 1}};
+  for (const auto& c : cases) {
+    DYNAMIC_SECTION(c.name) {
+      TempHome home;
+      home.write_hooks(Json{{"hooks", {{"SubagentStart", {{{"hooks", {{{"type", "command"}, {"command", c.command},
+                                                                       {"timeout", c.timeout}}}}}}}}}}.dump());
+      Daemon daemon(home);
+      daemon.initialize();
+      const std::string parent = start_thread(daemon, home);
+      auto messages = run_parent_turn(daemon, parent, "!agent carry on");
+      Json run;
+      for (const auto& m : find_all(messages, "hook/completed"))
+        if (m["run"]["eventName"] == "subagentStart") run = m["run"];
+      REQUIRE(run.is_object());
+      CHECK(run["status"] == "failed");
+      CHECK(run["entries"].size() >= 1);
+      std::vector<std::string> statuses;
+      for (const auto& m : find_all(messages, "turn/completed")) statuses.push_back(m["turn"]["status"]);
+      CHECK(statuses == std::vector<std::string>{"completed", "completed"});  // the child's, then the parent's
+      std::string reply;
+      for (const auto& m : find_all(of_thread(messages, parent), "item/completed"))
+        if (m["item"]["type"] == "agentMessage") reply = m["item"]["text"];
+      CHECK(reply.find("{\"completed\":\"You said: \\\"carry on\\\"") != std::string::npos);
+      CHECK(daemon.close() == 0);
+    }
+  }
+}
