@@ -50,6 +50,20 @@ std::vector<ToolCall> BuiltinAgent::tool_calls(const SamplingRequest& request) {
                        {{"targets", spawned}, {"timeout_ms", 600'000}}});
     return calls;
   }
+  // The sub-agent that `!send`, `!wait`, `!close` and `!resume` address: the last one spawned in
+  // this conversation.
+  std::string last_agent;
+  {
+    std::vector<std::string> spawn_calls;
+    for (const auto& m : request.conversation) {
+      if (m.role == "function_call" && m.name == "spawn_agent") spawn_calls.push_back(m.call_id);
+      if (m.role == "function_call_output" &&
+          std::find(spawn_calls.begin(), spawn_calls.end(), m.call_id) != spawn_calls.end()) {
+        const auto out = protocol::parse_or_discard(m.text);
+        if (out.is_object() && out.contains("agent_id") && out["agent_id"].is_string()) last_agent = out["agent_id"];
+      }
+    }
+  }
   std::istringstream lines(prompt);
   std::optional<std::string> patch;  // inside `*** Begin Patch` … `*** End Patch`
   for (std::string line; std::getline(lines, line);) {
@@ -65,6 +79,19 @@ std::vector<ToolCall> BuiltinAgent::tool_calls(const SamplingRequest& request) {
     if (line.rfind("!agent ", 0) == 0) {  // a sub-agent with the rest of the line as its task
       calls.push_back({"call_" + std::to_string(++calls_so_far), "spawn_agent", {{"message", line.substr(7)}}});
       continue;
+    }
+    if (!last_agent.empty()) {
+      const auto next_id = [&] { return "call_" + std::to_string(++calls_so_far); };
+      if (line.rfind("!send ", 0) == 0) {
+        calls.push_back({next_id(), "send_input", {{"target", last_agent}, {"message", line.substr(6)}}});
+        continue;
+      }
+      if (line == "!wait" || line == "!close" || line == "!resume") {
+        if (line == "!wait") calls.push_back({next_id(), "wait_agent", {{"targets", {last_agent}}, {"timeout_ms", 600'000}}});
+        if (line == "!close") calls.push_back({next_id(), "close_agent", {{"target", last_agent}}});
+        if (line == "!resume") calls.push_back({next_id(), "resume_agent", {{"id", last_agent}}});
+        continue;
+      }
     }
     if (line.empty() || line[0] != '!') continue;
     // `!!cmd` asks to run outside the sandbox (sandbox_permissions "require_escalated").
@@ -94,6 +121,12 @@ std::string BuiltinAgent::compose_reply(const SamplingRequest& request) {
       tools.emplace_back("spawned a sub-agent", "");
     } else if (message.role == "function_call" && message.name == "wait_agent") {
       tools.emplace_back("waited for the sub-agents", "");
+    } else if (message.role == "function_call" && message.name == "send_input") {
+      tools.emplace_back("sent the sub-agent more input", "");
+    } else if (message.role == "function_call" && message.name == "close_agent") {
+      tools.emplace_back("closed the sub-agent", "");
+    } else if (message.role == "function_call" && message.name == "resume_agent") {
+      tools.emplace_back("resumed the sub-agent", "");
     } else if (message.role == "function_call") {
       tools.emplace_back("ran `" + protocol::parse_or_discard(message.text).value("cmd", "") + "`", "");
     } else if (message.role == "custom_tool_call") {

@@ -5,7 +5,8 @@
 // subscribed when it was spawned); `wait_agent` waits until one of the given children
 // finishes. Each call is a `collabAgentToolCall` item of the parent, between PreToolUse and
 // PostToolUse (tool names as Codex sends them: `spawn_agent`, `multi_agent_v1wait_agent`).
-// Not yet here: send_input, close_agent, resume_agent (the model is told so), the
+// send_input starts a turn of an idle child or joins its running one, close_agent closes it
+// (interrupting a running turn), resume_agent reopens it. Not yet here: the
 // <subagent_notification> message, the Responses API's tool_search that offers the tools.
 //
 // Threads: the parent's members are touched on its strand, the child's on the child's; they
@@ -39,6 +40,7 @@ void LiveThread::make_subagent(SubagentLink link) {
 
 bool LiveThread::start_subagent_turn(std::string message, std::string root_turn_id) {
   if (turn_running_) return false;
+  if (subagent_) subagent_->pending = false;
   auto state = begin_turn();
   state->turn.rootTurnId = std::move(root_turn_id);
   state->input = {v2::TextUserInput{std::move(message), {}}};
@@ -68,6 +70,49 @@ void LiveThread::interrupt_from_parent() {
   if (turn_running_ && active_turn_ && !active_turn_->interrupted) stop_active_turn();
 }
 
+nlohmann::json LiveThread::subagent_status() const {
+  if (subagent_ && subagent_->closed) return "shutdown";
+  if (turn_running_) return "running";
+  const auto& turns = history_.turns();
+  if ((subagent_ && subagent_->pending) || turns.empty()) return "pending_init";
+  const v2::Turn& last = turns.back();
+  if (last.status == v2::TurnStatus::interrupted) return "interrupted";
+  if (last.status == v2::TurnStatus::failed)
+    return {{"errored", last.error ? last.error->message : std::string("the turn failed")}};
+  std::string message;
+  for (auto it = last.items.rbegin(); it != last.items.rend(); ++it)
+    if (const auto* m = std::get_if<v2::AgentMessageItem>(&*it)) {
+      message = m->text;
+      break;
+    }
+  return {{"completed", message}};
+}
+
+std::string LiveThread::accept_input(std::string message, std::string root_turn_id) {
+  if (subagent_ && subagent_->closed) return "";
+  if (!turn_running_) {
+    start_subagent_turn(std::move(message), std::move(root_turn_id));
+    return active_turn_->turn.id;
+  }
+  active_turn_->steers.push_back({{v2::TextUserInput{std::move(message), {}}}, std::nullopt});
+  return active_turn_->turn.id;
+}
+
+nlohmann::json LiveThread::close_subagent() {
+  nlohmann::json previous = subagent_status();
+  if (subagent_) subagent_->closed = true;
+  interrupt_from_parent();
+  return previous;
+}
+
+nlohmann::json LiveThread::resume_subagent() {
+  if (subagent_) {
+    subagent_->closed = false;
+    subagent_->pending = true;
+  }
+  return "pending_init";
+}
+
 void LiveThread::interrupt_children() {
   for (const auto& id : children_)
     if (auto child = ctx_.registry.find(id)) asio::post(child->strand(), [child] { child->interrupt_from_parent(); });
@@ -79,10 +124,7 @@ asio::awaitable<void> LiveThread::run_subagent_tool(TurnState& turn, const ToolC
     record_tool_output(turn, call, std::string("unsupported call: ") + subagents::kNamespace + call.name);
     co_return;
   }
-  if (call.name != "spawn_agent" && call.name != "wait_agent") {
-    record_tool_output(turn, call, call.name + " is not supported by this server yet");
-    co_return;
-  }
+
   const hooks::HookInputContext context = hook_context(turn);
   const std::string tool_name = subagents::hook_tool_name(call.name);
   {
@@ -99,7 +141,88 @@ asio::awaitable<void> LiveThread::run_subagent_tool(TurnState& turn, const ToolC
     }
   }
   if (call.name == "spawn_agent") co_await run_spawn_agent(turn, call);
-  else co_await run_wait_agent(turn, call);
+  else if (call.name == "wait_agent") co_await run_wait_agent(turn, call);
+  else co_await run_agent_control(turn, call);
+}
+
+namespace {
+// Runs `work` (a plain callable) on `target` and resumes the caller on `home` with its result;
+// `work` is taken by const& and copied (the GCC 12 rule of run_blocking.hpp).
+template <class Work, class Result = std::invoke_result_t<const Work&>>
+asio::awaitable<Result> call_on(LiveThread::Strand& target, LiveThread::Strand& home, const Work& work) {
+  return asio::async_initiate<const asio::use_awaitable_t<>&, void(Result)>(
+      [&target, &home](auto handler, Work work) {
+        asio::post(target, [handler = std::move(handler), work = std::move(work), home]() mutable {
+          Result result = work();
+          asio::post(home, [handler = std::move(handler), result = std::move(result)]() mutable {
+            std::move(handler)(std::move(result));
+          });
+        });
+      },
+      asio::use_awaitable, work);
+}
+}  // namespace
+
+asio::awaitable<void> LiveThread::run_agent_control(TurnState& turn, const ToolCall& call) {
+  const char* key = call.name == "resume_agent" ? "id" : "target";
+  const auto t = call.arguments.find(key);
+  const std::string target = t != call.arguments.end() && t->is_string() ? t->get<std::string>() : "";
+  std::string message;
+  if (auto m = call.arguments.find("message"); m != call.arguments.end() && m->is_string()) message = m->get<std::string>();
+  if (target.empty() || (call.name == "send_input" && message.empty())) {
+    record_tool_output(turn, call, call.name + " needs `" + key + "`" + (call.name == "send_input" ? " and `message`" : ""));
+    co_return;
+  }
+  v2::CollabAgentToolCallItem item;
+  item.id = call.call_id;
+  item.tool = call.name == "send_input"  ? v2::CollabAgentTool::sendInput
+              : call.name == "close_agent" ? v2::CollabAgentTool::closeAgent
+                                           : v2::CollabAgentTool::resumeAgent;
+  item.senderThreadId = id_;
+  item.receiverThreadIds = {target};
+  if (call.name == "send_input") item.prompt = message;
+  emit(v2::ItemStartedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms()});
+
+  const auto child = ctx_.registry.find(target);
+  const bool ours = child && std::find(children_.begin(), children_.end(), target) != children_.end();
+  std::string output;
+  v2::CollabAgentStatus state = v2::CollabAgentStatus::notFound;
+  if (!ours) {
+    output = "agent with id " + target + " not found";
+    item.status = v2::CollabAgentToolCallStatus::failed;
+  } else if (call.name == "send_input") {
+    const std::string root = turn.turn.rootTurnId.value_or(turn.turn.id);
+    // `interrupt: true` is not honoured yet: the message joins the running turn as without it.
+    const auto work = [child, message, root] { return child->accept_input(message, root); };
+    const std::string submission = co_await call_on(child->strand(), strand_, work);
+    if (submission.empty()) {
+      output = "agent " + target + " is closed; resume_agent it first";
+      item.status = v2::CollabAgentToolCallStatus::failed;
+      state = v2::CollabAgentStatus::shutdown;
+    } else {
+      output = nlohmann::json{{"submission_id", submission}}.dump();
+      item.status = v2::CollabAgentToolCallStatus::completed;
+      state = v2::CollabAgentStatus::running;
+    }
+  } else {
+    const bool closing = call.name == "close_agent";
+    const auto work = [child, closing] { return closing ? child->close_subagent() : child->resume_subagent(); };
+    const nlohmann::json status = co_await call_on(child->strand(), strand_, work);
+    output = nlohmann::json{{closing ? "previous_status" : "status", status}}.dump();
+    item.status = v2::CollabAgentToolCallStatus::completed;
+    state = closing ? v2::CollabAgentStatus::shutdown : v2::CollabAgentStatus::pendingInit;
+  }
+  item.agentsStates[target] = v2::CollabAgentState{state, std::nullopt};
+  emit(v2::ItemCompletedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms(), std::nullopt});
+  const hooks::HookInputContext context = hook_context(turn);
+  const std::string tool_name = subagents::hook_tool_name(call.name);
+  hooks::HookInvocation invocation{
+      HookEventName::postToolUse, tool_name,
+      [&] { return hooks::post_tool_use_input(context, tool_name, call.arguments, output, call.call_id); }, "",
+      ":" + call.call_id};
+  auto post = co_await run_event(turn, std::move(invocation));
+  for (const auto& c : post.contexts) record_developer_message(turn.turn.id, c);
+  record_tool_output(turn, call, post.should_block ? post.block_reason : output);
 }
 
 asio::awaitable<void> LiveThread::run_spawn_agent(TurnState& turn, const ToolCall& call) {

@@ -140,6 +140,8 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
     int depth = 1;
     std::string nickname;
     std::string type = "default";
+    bool closed = false;   // by close_agent, until resume_agent
+    bool pending = true;   // no turn since spawn or resume: "pending_init"
   };
   /// Makes this new thread a sub-agent: no SessionStart; SubagentStart at its turns' start and
   /// SubagentStop instead of Stop. Call right after create(), before the thread is shared.
@@ -154,6 +156,17 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   /// Interrupts the running turn (if any) as turn/interrupt does, without a reply: the
   /// parent's turn was interrupted. On strand().
   void interrupt_from_parent();
+  /// The sub-agent's status as Codex's tools report it: "pending_init" (no turn yet, or
+  /// resumed), "running", {"completed": last message}, "interrupted", {"errored": error},
+  /// "shutdown" (closed). On strand().
+  nlohmann::json subagent_status() const;
+  /// send_input: `message` starts a turn when idle, or joins the running one (as turn/steer);
+  /// returns that turn's id, or "" when the sub-agent is closed. On strand().
+  std::string accept_input(std::string message, std::string root_turn_id);
+  /// close_agent: the status before closing (the running turn is interrupted). resume_agent:
+  /// reopens it; "pending_init". On strand().
+  nlohmann::json close_subagent();
+  nlohmann::json resume_subagent();
 
  private:
   LiveThread(ServerContext& ctx, std::string id, ThreadSettings settings);
@@ -280,6 +293,8 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   boost::asio::awaitable<void> run_subagent_tool(TurnState& turn, const ToolCall& call);
   boost::asio::awaitable<void> run_spawn_agent(TurnState& turn, const ToolCall& call);
   boost::asio::awaitable<void> run_wait_agent(TurnState& turn, const ToolCall& call);
+  /// send_input, close_agent, resume_agent: one call on the target's strand, one item.
+  boost::asio::awaitable<void> run_agent_control(TurnState& turn, const ToolCall& call);
   /// Posts interrupt_from_parent() to each sub-agent of this thread.
   void interrupt_children();
   boost::asio::awaitable<void> finish_interrupted(TurnState& turn);

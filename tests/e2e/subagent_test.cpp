@@ -7,6 +7,8 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <map>
+#include <set>
 
 using namespace e2e;
 
@@ -280,4 +282,58 @@ TEST_CASE("a SubagentStart hook that fails or times out is reported, and the sub
       CHECK(daemon.close() == 0);
     }
   }
+}
+
+TEST_CASE("send_input runs the idle sub-agent again, close_agent and resume_agent answer as Codex", "[e2e][subagents]") {
+  TempHome home;
+  home.write_hooks(hooks_json(home, "", ""));
+  Daemon daemon(home);
+  daemon.initialize();
+  const std::string parent = start_thread(daemon, home);
+  auto first = run_parent_turn(daemon, parent, "!agent first task");
+  std::string child;
+  for (const auto& m : find_all(first, "item/completed"))
+    if (m["item"]["type"] == "collabAgentToolCall" && m["item"]["tool"] == "spawnAgent") child = m["item"]["receiverThreadIds"][0];
+  REQUIRE_FALSE(child.empty());
+  auto outputs = [](const std::vector<Json>& messages) {  // the collab items of one parent turn, by tool
+    std::map<std::string, Json> by_tool;
+    for (const auto& m : find_all(messages, "item/completed"))
+      if (m["item"]["type"] == "collabAgentToolCall") by_tool[m["item"]["tool"]] = m["item"];
+    return by_tool;
+  };
+  auto reply = [&](const std::vector<Json>& messages) {
+    std::string text;
+    for (const auto& m : find_all(of_thread(messages, parent), "item/completed"))
+      if (m["item"]["type"] == "agentMessage") text = m["item"]["text"];
+    return text;
+  };
+
+  // send_input: the idle child runs a second turn; wait gets its answer.
+  auto second = run_parent_turn(daemon, parent, "!send second task\n!wait");
+  auto items = outputs(second);
+  CHECK(items["sendInput"]["status"] == "completed");
+  CHECK(items["sendInput"]["prompt"] == "second task");
+  CHECK(items["wait"]["agentsStates"][child]["message"].get<std::string>().rfind("You said: \"second task\"", 0) == 0);
+  std::size_t child_turns = 0;
+  for (const auto& m : find_all(second, "turn/completed"))
+    if (m["threadId"] == child) ++child_turns;
+  CHECK(child_turns == 1);
+  CHECK(reply(second).find("I sent the sub-agent more input; it returned:\n{\"submission_id\":\"") != std::string::npos);
+
+  // close_agent: its previous status; then send_input is refused; resume_agent reopens it.
+  auto third = run_parent_turn(daemon, parent, "!close\n!send refused\n!resume\n!send third task\n!wait");
+  const std::string text = reply(third);
+  CHECK(text.find("I closed the sub-agent; it returned:\n{\"previous_status\":{\"completed\":\"You said: \\\"second task\\\"") !=
+        std::string::npos);
+  CHECK(text.find("I sent the sub-agent more input; it returned:\nagent " + child + " is closed; resume_agent it first") !=
+        std::string::npos);
+  CHECK(text.find("I resumed the sub-agent; it returned:\n{\"status\":\"pending_init\"}") != std::string::npos);
+  CHECK(text.find("{\"completed\":\"You said: \\\"third task\\\"") != std::string::npos);
+  // The hooks named the tools as Codex does.
+  std::set<std::string> names;
+  for (const auto& p : hook_log(home))
+    if (p["hook_event_name"] == "PreToolUse") names.insert(p["tool_name"]);
+  CHECK(names == std::set<std::string>{"spawn_agent", "multi_agent_v1wait_agent", "multi_agent_v1send_input",
+                                       "multi_agent_v1close_agent", "multi_agent_v1resume_agent"});
+  CHECK(daemon.close() == 0);
 }
