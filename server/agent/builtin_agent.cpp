@@ -26,7 +26,8 @@ std::vector<ToolCall> BuiltinAgent::tool_calls(const SamplingRequest& request) {
       ++calls_so_far;
       if (i >= request.turn_start) called_this_turn = true;
     }
-    if (i >= request.turn_start && message.role == "user" && message.text.rfind("<hook_prompt", 0) != 0)
+    if (i >= request.turn_start && message.role == "user" && message.text.rfind("<hook_prompt", 0) != 0 &&
+        message.text.rfind("<subagent_notification>", 0) != 0)
       prompt = message.text;
   }
   std::vector<ToolCall> calls;
@@ -109,12 +110,14 @@ std::vector<ToolCall> BuiltinAgent::tool_calls(const SamplingRequest& request) {
 }
 
 std::string BuiltinAgent::compose_reply(const SamplingRequest& request) {
-  std::vector<std::string> prompts, hook_prompts, context;
+  std::vector<std::string> prompts, hook_prompts, context, notifications;
   std::vector<std::pair<std::string, std::string>> tools;  // what ran ("`cmd`" or "a patch"), output
   for (std::size_t i = request.turn_start; i < request.conversation.size(); ++i) {
     const auto& message = request.conversation[i];
     if (message.role == "developer") {
       context.push_back(message.text);
+    } else if (message.role == "user" && message.text.rfind("<subagent_notification>", 0) == 0) {
+      notifications.push_back(message.text);
     } else if (message.role == "user") {
       (message.text.rfind("<hook_prompt", 0) == 0 ? hook_prompts : prompts).push_back(message.text);
     } else if (message.role == "function_call" && message.name == "spawn_agent") {
@@ -148,6 +151,7 @@ std::string BuiltinAgent::compose_reply(const SamplingRequest& request) {
   } else {
     reply += "I received no prompt.\n";
   }
+  for (const auto& n : notifications) reply += "A sub-agent told me: " + n + "\n";
   if (context.empty()) {
     reply += "No hook context reached me in this turn.";
   } else {

@@ -6,8 +6,9 @@
 // finishes. Each call is a `collabAgentToolCall` item of the parent, between PreToolUse and
 // PostToolUse (tool names as Codex sends them: `spawn_agent`, `multi_agent_v1wait_agent`).
 // send_input starts a turn of an idle child or joins its running one, close_agent closes it
-// (interrupting a running turn), resume_agent reopens it. Not yet here: the
-// <subagent_notification> message, the Responses API's tool_search that offers the tools.
+// (interrupting a running turn), resume_agent reopens it. When a child's turn ends, the
+// parent's model gets Codex's <subagent_notification> before its next request. Not yet here:
+// the Responses API's tool_search that offers the tools.
 //
 // Threads: the parent's members are touched on its strand, the child's on the child's; they
 // reach each other only with asio::post.
@@ -111,6 +112,26 @@ nlohmann::json LiveThread::resume_subagent() {
     subagent_->pending = true;
   }
   return "pending_init";
+}
+
+void LiveThread::queue_subagent_notification(std::string text) { subagent_notifications_.push_back(std::move(text)); }
+
+void LiveThread::inject_subagent_notifications(TurnState& turn) {
+  for (auto& text : std::exchange(subagent_notifications_, {})) {
+    const protocol::Json params = {{"turnId", turn.turn.id}, {"text", std::move(text)}};
+    history_.apply(kUserContextRecord, params);
+    persist(kUserContextRecord, params);
+  }
+}
+
+void LiveThread::notify_parent() {
+  if (!subagent_) return;
+  auto parent = ctx_.registry.find(subagent_->parent_id);
+  if (!parent) return;
+  std::string text = subagents::completion_notification(id_, subagent_status());
+  asio::post(parent->strand(), [parent, text = std::move(text)]() mutable {
+    parent->queue_subagent_notification(std::move(text));
+  });
 }
 
 void LiveThread::interrupt_children() {

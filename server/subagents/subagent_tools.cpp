@@ -34,8 +34,8 @@ std::string wait_output(const std::map<std::string, AgentResult>& results, bool 
   return nlohmann::ordered_json{{"status", status}, {"timed_out", timed_out}}.dump();
 }
 
-std::string completion_notification(const std::string& agent_id, const std::string& message) {
-  const nlohmann::ordered_json body = {{"agent_path", agent_id}, {"status", {{"completed", message}}}};
+std::string completion_notification(const std::string& agent_id, const nlohmann::json& status) {
+  const nlohmann::ordered_json body = {{"agent_path", agent_id}, {"status", nlohmann::ordered_json::parse(status.dump())}};
   return "<subagent_notification>\n" + body.dump() + "\n</subagent_notification>";
 }
 

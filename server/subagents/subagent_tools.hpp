@@ -39,8 +39,9 @@ struct AgentResult {
 /// wait_agent's output: `{"status": {id: {"completed": message} | state}, "timed_out": bool}`.
 std::string wait_output(const std::map<std::string, AgentResult>& results, bool timed_out);
 
-/// The model's text when a child finishes: `<subagent_notification>\n{"agent_path": id,
-/// "status": {"completed": message}}\n</subagent_notification>` (a user message, as Codex).
-std::string completion_notification(const std::string& agent_id, const std::string& message);
+/// The parent model's text when a child's turn ends: `<subagent_notification>\n{"agent_path": id,
+/// "status": <status>}\n</subagent_notification>` (a user message, as Codex), `status` as
+/// LiveThread::subagent_status() gives it (`{"completed": message}`, "interrupted", …).
+std::string completion_notification(const std::string& agent_id, const nlohmann::json& status);
 
 }  // namespace appserver::subagents

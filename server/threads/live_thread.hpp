@@ -167,6 +167,9 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   /// reopens it; "pending_init". On strand().
   nlohmann::json close_subagent();
   nlohmann::json resume_subagent();
+  /// A child's `<subagent_notification>` for this thread's model: it joins the model's input
+  /// before the next model request (of the running turn, or of the next turn). On strand().
+  void queue_subagent_notification(std::string text);
 
  private:
   LiveThread(ServerContext& ctx, std::string id, ThreadSettings settings);
@@ -320,6 +323,11 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   std::vector<std::function<void()>> when_idle_;  // run (posted) once the running turn ends
   std::optional<SubagentLink> subagent_;          // set when this thread is a sub-agent
   std::vector<std::string> children_;             // the sub-agents this thread spawned, in order
+  std::vector<std::string> subagent_notifications_;  // queued for the model's next request
+  /// Records the queued sub-agent notifications as user context of `turn` (before a sample).
+  void inject_subagent_notifications(TurnState& turn);
+  /// A sub-agent's turn ended: queues its notification on the parent (posted).
+  void notify_parent();
   std::set<std::string> session_approved_paths_;  // files a fileChange acceptForSession covers
   std::set<std::string> session_approved_commands_;  // commands an acceptForSession covers
   bool session_ended_ = false;

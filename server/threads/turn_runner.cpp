@@ -346,6 +346,7 @@ asio::awaitable<void> LiveThread::run_turn(std::shared_ptr<TurnState> state) {
   for (int continuation = 0;; ++continuation) {
     co_await inject_steers(turn);  // steered input joins before the model is asked again
     if (turn.interrupted) co_return co_await finish_interrupted(turn);
+    inject_subagent_notifications(turn);  // a finished sub-agent's result, as Codex tells the model
     std::vector<ToolCall> calls;
     const bool sampled = co_await sample_reply(turn, calls);
     if (turn.interrupted) co_return co_await finish_interrupted(turn);
@@ -430,6 +431,7 @@ void LiveThread::complete_turn(TurnState& turn, v2::TurnStatus status,
   active_turn_.reset();
   emit(v2::ThreadStatusChangedNotification{id_, v2::ThreadStatusIdle{}});
   emit(v2::TurnCompletedNotification{id_, completed});
+  notify_parent();  // a sub-agent's parent model hears how it ended
   deliver_unstored_ = false;
   if (turn.storage_error) storage_error_.clear();  // the next turn tries the disk again
   ctx_.on_thread_idle();

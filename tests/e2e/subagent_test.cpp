@@ -112,6 +112,11 @@ TEST_CASE("!agent spawns a child thread with its own hooked turn, and its result
     if (m["item"]["type"] == "agentMessage") reply = m["item"]["text"];
   CHECK(reply.find("I waited for the sub-agents; it returned:\n{\"status\":{\"" + child + "\":{\"completed\":") !=
         std::string::npos);
+  // And, after the wait's output, Codex's notification of the child's end as a user message.
+  const std::string notification = "<subagent_notification>\n" +
+                                   Json{{"agent_path", child}, {"status", {{"completed", child_reply}}}}.dump() +
+                                   "\n</subagent_notification>";
+  CHECK(reply.find("A sub-agent told me: " + notification) != std::string::npos);
 
   // The hook payloads, as Codex 0.169 sends them (session_id: the parent's).
   const auto payloads = hook_log(home);
