@@ -60,7 +60,7 @@ ExecDecision decide(const nlohmann::json& approval_policy, bool sandboxed_policy
     return d;
   }
   if (policy == "untrusted") {
-    if (is_known_safe_command(command)) return d;
+    if (is_known_safe_command(command) && !request.escalated) return d;  // asked to leave the sandbox: ask
     d.requirement = Requirement::needs_approval;
     d.sandboxed = false;
     return d;

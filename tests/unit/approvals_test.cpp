@@ -99,6 +99,9 @@ TEST_CASE("the approval decision per policy, as Codex 0.169 decides (docs/securi
   CHECK(asked.requirement == R::needs_approval);
   CHECK_FALSE(asked.sandboxed);
   CHECK(run("untrusted", true, false, "git status").requirement == R::needs_approval);
+  asked = run("untrusted", true, true, "ls");  // a known-safe command the model wants outside: asked
+  CHECK(asked.requirement == R::needs_approval);
+  CHECK_FALSE(asked.sandboxed);
 }
 
 TEST_CASE("parse_escalation reads sandbox_permissions and justification, with the reference's error", "[approvals]") {
