@@ -18,53 +18,44 @@ namespace asio = boost::asio;
 
 std::vector<ToolCall> BuiltinAgent::tool_calls(const SamplingRequest& request) {
   std::size_t calls_so_far = 0;
-  bool called_this_turn = false;
+  bool called_this_turn = false, waited_this_turn = false;
   std::string prompt;
+  // The sub-agents spawned in this conversation (spawn_agent outputs), and from which message on.
+  std::vector<std::pair<std::size_t, std::string>> spawned;
+  std::vector<std::string> spawn_calls;
   for (std::size_t i = 0; i < request.conversation.size(); ++i) {
     const auto& message = request.conversation[i];
+    const bool this_turn = i >= request.turn_start;
     if (message.role == "function_call" || message.role == "custom_tool_call") {
       ++calls_so_far;
-      if (i >= request.turn_start) called_this_turn = true;
+      called_this_turn = called_this_turn || this_turn;
+      waited_this_turn = waited_this_turn || (this_turn && message.name == "wait_agent");
+      if (message.name == "spawn_agent") spawn_calls.push_back(message.call_id);
     }
-    if (i >= request.turn_start && message.role == "user" && message.text.rfind("<hook_prompt", 0) != 0 &&
+    if (message.role == "function_call_output" &&
+        std::find(spawn_calls.begin(), spawn_calls.end(), message.call_id) != spawn_calls.end()) {
+      const auto out = protocol::parse_or_discard(message.text);
+      if (out.is_object() && out.contains("agent_id") && out["agent_id"].is_string())
+        spawned.emplace_back(i, out["agent_id"].get<std::string>());
+    }
+    if (this_turn && message.role == "user" && message.text.rfind("<hook_prompt", 0) != 0 &&
         message.text.rfind("<subagent_notification>", 0) != 0)
       prompt = message.text;
   }
   std::vector<ToolCall> calls;
   if (called_this_turn) {
     // After `!agent` lines: once their sub-agents are spawned, one wait_agent for all of them.
-    std::vector<std::string> spawned, spawn_calls;
-    bool waited = false;
-    for (std::size_t i = request.turn_start; i < request.conversation.size(); ++i) {
-      const auto& m = request.conversation[i];
-      if (m.role == "function_call" && m.name == "wait_agent") waited = true;
-      if (m.role == "function_call" && m.name == "spawn_agent") spawn_calls.push_back(m.call_id);
-      if (m.role == "function_call_output" &&
-          std::find(spawn_calls.begin(), spawn_calls.end(), m.call_id) != spawn_calls.end()) {
-        const auto out = protocol::parse_or_discard(m.text);
-        if (out.is_object() && out.contains("agent_id") && out["agent_id"].is_string())
-          spawned.push_back(out["agent_id"].get<std::string>());
-      }
-    }
-    if (!spawned.empty() && !waited)
+    std::vector<std::string> targets;
+    for (const auto& [at, id] : spawned)
+      if (at >= request.turn_start) targets.push_back(id);
+    if (!targets.empty() && !waited_this_turn)
       calls.push_back({"call_" + std::to_string(++calls_so_far), "wait_agent",
-                       {{"targets", spawned}, {"timeout_ms", 600'000}}});
+                       {{"targets", targets}, {"timeout_ms", 600'000}}});
     return calls;
   }
   // The sub-agent that `!send`, `!wait`, `!close` and `!resume` address: the last one spawned in
   // this conversation.
-  std::string last_agent;
-  {
-    std::vector<std::string> spawn_calls;
-    for (const auto& m : request.conversation) {
-      if (m.role == "function_call" && m.name == "spawn_agent") spawn_calls.push_back(m.call_id);
-      if (m.role == "function_call_output" &&
-          std::find(spawn_calls.begin(), spawn_calls.end(), m.call_id) != spawn_calls.end()) {
-        const auto out = protocol::parse_or_discard(m.text);
-        if (out.is_object() && out.contains("agent_id") && out["agent_id"].is_string()) last_agent = out["agent_id"];
-      }
-    }
-  }
+  const std::string last_agent = spawned.empty() ? "" : spawned.back().second;
   std::istringstream lines(prompt);
   std::optional<std::string> patch;  // inside `*** Begin Patch` … `*** End Patch`
   for (std::string line; std::getline(lines, line);) {

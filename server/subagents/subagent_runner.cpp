@@ -235,6 +235,10 @@ asio::awaitable<void> LiveThread::run_agent_control(TurnState& turn, const ToolC
   }
   item.agentsStates[target] = v2::CollabAgentState{state, std::nullopt};
   emit(v2::ItemCompletedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms(), std::nullopt});
+  co_await finish_subagent_call(turn, call, output);
+}
+
+asio::awaitable<void> LiveThread::finish_subagent_call(TurnState& turn, const ToolCall& call, std::string output) {
   const hooks::HookInputContext context = hook_context(turn);
   const std::string tool_name = subagents::hook_tool_name(call.name);
   hooks::HookInvocation invocation{
@@ -305,15 +309,7 @@ asio::awaitable<void> LiveThread::run_spawn_agent(TurnState& turn, const ToolCal
   item.agentsStates[child->id()] = v2::CollabAgentState{v2::CollabAgentStatus::pendingInit, std::nullopt};
   emit(v2::ItemCompletedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms(), std::nullopt});
   const std::string output = subagents::spawn_output(child->id(), nickname);
-  const hooks::HookInputContext context = hook_context(turn);
-  const std::string tool_name = subagents::hook_tool_name(call.name);
-  hooks::HookInvocation invocation{
-      HookEventName::postToolUse, tool_name,
-      [&] { return hooks::post_tool_use_input(context, tool_name, call.arguments, output, call.call_id); }, "",
-      ":" + call.call_id};
-  auto post = co_await run_event(turn, std::move(invocation));
-  for (const auto& c : post.contexts) record_developer_message(turn.turn.id, c);
-  record_tool_output(turn, call, post.should_block ? post.block_reason : output);
+  co_await finish_subagent_call(turn, call, output);
 }
 
 asio::awaitable<void> LiveThread::run_wait_agent(TurnState& turn, const ToolCall& call) {
@@ -391,15 +387,7 @@ asio::awaitable<void> LiveThread::run_wait_agent(TurnState& turn, const ToolCall
   const std::string output =
       subagents::wait_output(wait->timed_out ? std::map<std::string, subagents::AgentResult>{} : wait->results,
                              wait->timed_out);
-  const hooks::HookInputContext context = hook_context(turn);
-  const std::string tool_name = subagents::hook_tool_name(call.name);
-  hooks::HookInvocation invocation{
-      HookEventName::postToolUse, tool_name,
-      [&] { return hooks::post_tool_use_input(context, tool_name, call.arguments, output, call.call_id); }, "",
-      ":" + call.call_id};
-  auto post = co_await run_event(turn, std::move(invocation));
-  for (const auto& c : post.contexts) record_developer_message(turn.turn.id, c);
-  record_tool_output(turn, call, post.should_block ? post.block_reason : output);
+  co_await finish_subagent_call(turn, call, output);
 }
 
 }  // namespace appserver

@@ -298,6 +298,9 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   boost::asio::awaitable<void> run_wait_agent(TurnState& turn, const ToolCall& call);
   /// send_input, close_agent, resume_agent: one call on the target's strand, one item.
   boost::asio::awaitable<void> run_agent_control(TurnState& turn, const ToolCall& call);
+  /// PostToolUse on a sub-agent tool's `output`, then what the model gets (its block reason
+  /// replaces the output).
+  boost::asio::awaitable<void> finish_subagent_call(TurnState& turn, const ToolCall& call, std::string output);
   /// Posts interrupt_from_parent() to each sub-agent of this thread.
   void interrupt_children();
   boost::asio::awaitable<void> finish_interrupted(TurnState& turn);

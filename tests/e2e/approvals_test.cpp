@@ -15,10 +15,6 @@ using namespace e2e;
 
 namespace {
 
-bool bwrap_works() {
-  return std::system("bwrap --ro-bind / / --dev /dev --unshare-net -- /bin/true > /dev/null 2>&1") == 0;
-}
-
 std::string thread_with(Daemon& daemon, const TempHome& home, const std::string& approval, const std::string& sandbox) {
   Json started = daemon.request("thread/start", {{"cwd", home.workspace.string()},
                                                  {"approvalPolicy", approval},

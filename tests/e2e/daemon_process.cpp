@@ -461,6 +461,10 @@ std::vector<Json> find_all(const std::vector<Json>& messages, const std::string&
   return out;
 }
 
+bool bwrap_works() {
+  return std::system("bwrap --ro-bind / / --dev /dev --unshare-net -- /bin/true > /dev/null 2>&1") == 0;
+}
+
 Json scrub(Json value) {
   static const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
   static const std::vector<std::string> times{"emittedAtMs", "startedAt",   "completedAt",

@@ -149,6 +149,8 @@ class Daemon : public Peer {
 
 /// True when the suite runs over WebSocket (APP_SERVER_E2E_TRANSPORT=ws).
 bool websocket_transport();
+/// True when bubblewrap can build its namespaces here (the sandbox tests need it).
+bool bwrap_works();
 
 /// thread/start in the workspace (also consumes thread/started); returns the thread id.
 std::string start_thread(Peer& daemon, const TempHome& home);
