@@ -61,6 +61,14 @@ std::vector<Json> of_thread(const std::vector<Json>& messages, const std::string
   return out;
 }
 
+/// The text of the last agentMessage item of `thread` among `messages`.
+std::string last_reply(const std::vector<Json>& messages, const std::string& thread) {
+  std::string text;
+  for (const auto& m : find_all(of_thread(messages, thread), "item/completed"))
+    if (m["item"]["type"] == "agentMessage") text = m["item"]["text"];
+  return text;
+}
+
 /// turn/start on `thread`, then every message up to that thread's turn/completed (a child's
 /// turn/completed comes first).
 std::vector<Json> run_parent_turn(Daemon& daemon, const std::string& thread, const std::string& text) {
@@ -107,9 +115,7 @@ TEST_CASE("!agent spawns a child thread with its own hooked turn, and its result
   CHECK(find(child_messages, "turn/completed")["turn"]["status"] == "completed");
   CHECK(find(child_messages, "turn/started")["turn"]["rootTurnId"] == messages[0]["result"]["turn"]["id"]);
   // The parent's model got the child's last message back.
-  std::string reply;
-  for (const auto& m : find_all(of_thread(messages, parent), "item/completed"))
-    if (m["item"]["type"] == "agentMessage") reply = m["item"]["text"];
+  const std::string reply = last_reply(messages, parent);
   CHECK(reply.find("I waited for the sub-agents; it returned:\n{\"status\":{\"" + child + "\":{\"completed\":") !=
         std::string::npos);
   // And, after the wait's output, Codex's notification of the child's end as a user message.
@@ -200,9 +206,7 @@ TEST_CASE("a SubagentStop block continues the child, as Stop continues a thread"
   CHECK(last.rfind("Continuing because a Stop hook asked me to: <hook_prompt hook_run_id=\"subagent-stop:", 0) == 0);
   CHECK(last.find(">keep going, child</hook_prompt>") != std::string::npos);
   // The parent's wait returned the continued answer.
-  std::string reply;
-  for (const auto& m : find_all(of_thread(messages, parent), "item/completed"))
-    if (m["item"]["type"] == "agentMessage") reply = m["item"]["text"];
+  const std::string reply = last_reply(messages, parent);
   CHECK(reply.find("keep going, child") != std::string::npos);
   CHECK(daemon.close() == 0);
 }
@@ -280,9 +284,7 @@ TEST_CASE("a SubagentStart hook that fails or times out is reported, and the sub
       std::vector<std::string> statuses;
       for (const auto& m : find_all(messages, "turn/completed")) statuses.push_back(m["turn"]["status"]);
       CHECK(statuses == std::vector<std::string>{"completed", "completed"});  // the child's, then the parent's
-      std::string reply;
-      for (const auto& m : find_all(of_thread(messages, parent), "item/completed"))
-        if (m["item"]["type"] == "agentMessage") reply = m["item"]["text"];
+      const std::string reply = last_reply(messages, parent);
       CHECK(reply.find("{\"completed\":\"You said: \\\"carry on\\\"") != std::string::npos);
       CHECK(daemon.close() == 0);
     }
@@ -306,12 +308,7 @@ TEST_CASE("send_input runs the idle sub-agent again, close_agent and resume_agen
       if (m["item"]["type"] == "collabAgentToolCall") by_tool[m["item"]["tool"]] = m["item"];
     return by_tool;
   };
-  auto reply = [&](const std::vector<Json>& messages) {
-    std::string text;
-    for (const auto& m : find_all(of_thread(messages, parent), "item/completed"))
-      if (m["item"]["type"] == "agentMessage") text = m["item"]["text"];
-    return text;
-  };
+  auto reply = [&](const std::vector<Json>& messages) { return last_reply(messages, parent); };
 
   // send_input: the idle child runs a second turn; wait gets its answer.
   auto second = run_parent_turn(daemon, parent, "!send second task\n!wait");
