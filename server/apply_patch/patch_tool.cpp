@@ -79,8 +79,7 @@ v2::FileUpdateChange describe(const FileChange& change) {
 std::optional<std::string> LiveThread::sandbox_refusal(const std::vector<FileChange>& changes) const {
   // The policy the thread's commands run under (server/sandbox/sandbox.hpp), so that a patch may
   // write exactly where a command may.
-  const char* tmpdir = std::getenv("TMPDIR");
-  const auto policy = sandbox::policy_of(settings_.sandbox, settings_.cwd, tmpdir ? tmpdir : "");
+  const auto policy = sandbox::policy_of(settings_.sandbox, settings_.cwd);
   if (policy.mode == sandbox::Policy::Mode::full) return std::nullopt;
   for (const auto& change : changes) {
     if (session_approved_paths_.contains(change.path.string())) continue;  // acceptForSession

@@ -152,8 +152,7 @@ void CommandExecManager::start_on_strand(const ConnectionPtr& connection, v2::Co
       params.sandboxPolicy && !params.sandboxPolicy->is_null() ? *params.sandboxPolicy : default_sandbox_policy(ctx_.config);
   if (!policy_json.is_object() || !policy_json.contains("type") || !policy_json["type"].is_string())
     return reply.error(params_error("command/exec sandboxPolicy must be a SandboxPolicy object with a string `type`"));
-  const char* tmpdir = std::getenv("TMPDIR");
-  const auto policy = sandbox::policy_of(policy_json, spec.cwd, tmpdir ? tmpdir : "");
+  const auto policy = sandbox::policy_of(policy_json, spec.cwd);
   if (policy.mode == sandbox::Policy::Mode::full) {
     spec.argv = std::move(params.command);
   } else if (!ctx_.bwrap) {

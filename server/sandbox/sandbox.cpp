@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <sstream>
 
 namespace appserver::sandbox {
@@ -50,6 +51,11 @@ Policy policy_of(const nlohmann::json& sandbox_policy, const fs::path& cwd, cons
       if (fs::exists(root / name, ec)) policy.read_only_paths.push_back(root / name);
     }
   return policy;
+}
+
+Policy policy_of(const nlohmann::json& sandbox_policy, const fs::path& cwd) {
+  const char* tmpdir = std::getenv("TMPDIR");
+  return policy_of(sandbox_policy, cwd, tmpdir ? tmpdir : "");
 }
 
 bool may_write(const Policy& policy, const fs::path& path) {

@@ -39,6 +39,9 @@ struct Policy {
 /// Unknown types are read-only (fail closed).
 Policy policy_of(const nlohmann::json& sandbox_policy, const std::filesystem::path& cwd, const std::string& tmpdir);
 
+/// The same with `tmpdir` read from this process's $TMPDIR (what commands inherit).
+Policy policy_of(const nlohmann::json& sandbox_policy, const std::filesystem::path& cwd);
+
 /// Whether `path` (absolute) may be written under `policy`: always under full access; else when
 /// it lies in a writable root and not in one of the read-only paths. Resolves the symlinks of
 /// the part of `path` that exists (stat calls), as the roots were resolved.

@@ -109,8 +109,7 @@ asio::awaitable<void> LiveThread::run_tool(TurnState& turn, const ToolCall& call
 
   // Approval (server/approvals/exec_approval.hpp): the policy against the command and the
   // model's escalation request; PermissionRequest hooks decide first, then the client.
-  const char* tmpdir = std::getenv("TMPDIR");
-  const auto policy = sandbox::policy_of(settings_.sandbox, cwd, tmpdir ? tmpdir : "");
+  const auto policy = sandbox::policy_of(settings_.sandbox, cwd);
   const bool sandbox_on = policy.mode != sandbox::Policy::Mode::full;
   const auto decision = approvals::decide(settings_.approval_policy, sandbox_on, escalation, command, item.command);
   if (decision.requirement == approvals::Requirement::forbidden) {
