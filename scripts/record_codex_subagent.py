@@ -12,7 +12,7 @@ where a reply is {"item": <a Responses API output item>} (a tool_search_call, a 
 with "namespace": "multi_agent_v1", ...) or {"text": "..."}; "$AGENT" in an item is replaced by
 the agent_id that the parent's `call_spawn` got back. OUT: every message (without deltas and
 token usage), every hook stdin and every model request, with the work folder, thread ids and
-times replaced by placeholders. The work folder is under ~/.cache, not /tmp: Codex refuses to
+times replaced by placeholders, the `tool_search` tool as offered and what each search found. The work folder is under ~/.cache, not /tmp: Codex refuses to
 set up its sandbox helper under /tmp.
 """
 import http.server
@@ -165,8 +165,9 @@ with open(OUTPUTS, "r+") as f:  # each event's scripted outputs, in order; then 
     kept = [m for m in messages if m.get("method") not in noise and "elta" not in m.get("method", "")]
     # The model requests: their input only (the long instructions and skills texts cut), the
     # tools the search found kept once, apart.
-    found, requests = None, []
+    found, search_tool, requests, searches = None, None, [], {}
     for r in requests_seen:
+        search_tool = search_tool or next((t for t in r["body"].get("tools", []) if t.get("type") == "tool_search"), None)
         items = []
         for i in r["body"].get("input", []):
             for c in i.get("content", []) if isinstance(i.get("content"), list) else []:
@@ -174,11 +175,15 @@ with open(OUTPUTS, "r+") as f:  # each event's scripted outputs, in order; then 
                     c["text"] = c["text"][:200] + "…"
             if i.get("type") == "tool_search_output":
                 found = found or i.get("tools")
+                searches[i.get("call_id")] = [{"namespace": t.get("name"), "tools": [u.get("name") for u in t.get("tools", [])]}
+                                              for t in i.get("tools", [])]
                 i = dict(i, tools=[t.get("name") for t in i.get("tools", [])])
             items.append(i)
         requests.append({"role": r["role"], "tools": [t.get("name") or t.get("type") for t in r["body"].get("tools", [])],
                          "input": items})
-    text = json.dumps({"messages": kept, "hooks": hooks, "requests": requests, "tool_search_found": found}, indent=1)
+    text = json.dumps({"messages": kept, "hooks": hooks, "requests": requests, "tool_search_found": found,
+                       "tool_search_tool": search_tool,
+                       "tool_search_results": searches}, indent=1)
     ids = []
     for m in re.finditer(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", text):
         if m.group(0) not in ids:
