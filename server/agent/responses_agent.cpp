@@ -20,6 +20,7 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <utility>
 #include <vector>
 
 namespace appserver {
@@ -52,6 +53,12 @@ asio::awaitable<std::vector<asio::ip::tcp::endpoint>> resolve(const Url& url) {
   const auto results = co_await resolver.async_resolve(url.host, url.port, asio::use_awaitable);
   for (const auto& entry : results) endpoints.push_back(entry.endpoint());
   co_return endpoints;
+}
+
+/// `object[key]` when it is a string, else "" (a `"namespace": null` is no namespace).
+std::string string_member(const Json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
 /// Folds SSE events into the sampling result. Returns false once the response is over.
@@ -117,15 +124,36 @@ class SseReader {
     if (type == "response.output_text.delta") {
       const std::string delta = event.value("delta", "");
       result_.text += delta;
+      streamed_ += delta.size();
       on_delta_(delta);
     } else if (type == "response.output_item.done") {
       static const Json no_item = Json::object();
       const auto found = event.find("item");
       const Json& item = found != event.end() && found->is_object() ? *found : no_item;
-      if (item.value("type", "") == "function_call") {
+      if (item.value("type", "") == "message") {
+        // A message whose text came without output_text.delta events (a server that does not
+        // stream it): its output_text parts are the text, as Codex takes them.
+        if (std::exchange(streamed_, 0) == 0) {
+          std::string text;
+          if (const auto content = item.find("content"); content != item.end() && content->is_array())
+            for (const auto& part : *content)
+              if (part.is_object() && string_member(part, "type") == "output_text") text += string_member(part, "text");
+          if (!text.empty()) {
+            result_.text += text;
+            on_delta_(text);
+          }
+        }
+      } else if (item.value("type", "") == "function_call") {
         Json arguments = protocol::parse_or_discard(item.value("arguments", "{}"));
         result_.tool_calls.push_back({item.value("call_id", ""), item.value("name", ""),
-                                      arguments.is_discarded() ? Json::object() : arguments});
+                                      arguments.is_discarded() ? Json::object() : arguments, std::nullopt,
+                                      string_member(item, "namespace")});
+      } else if (item.value("type", "") == "tool_search_call" && item.value("execution", "client") == "client") {
+        // A search the client runs (tools/tool_search.hpp); `arguments` is an object here.
+        const auto arguments = item.find("arguments");
+        ToolCall call{item.value("call_id", ""), "", arguments != item.end() ? *arguments : Json::object()};
+        call.tool_search = true;
+        result_.tool_calls.push_back(std::move(call));
       } else if (item.value("type", "") == "custom_tool_call") {
         const auto input = item.find("input");
         result_.tool_calls.push_back({item.value("call_id", ""), item.value("name", ""), Json(),
@@ -168,6 +196,7 @@ class SseReader {
   std::function<void(const std::string&)>& on_delta_;
   std::string buffer_;
   std::size_t scanned_ = 0;  // bytes of buffer_ already searched for an event's end
+  std::size_t streamed_ = 0;  // delta bytes of the message item being streamed
   bool completed_ = false;
 };
 
@@ -214,8 +243,8 @@ asio::awaitable<SamplingResult> ResponsesAgent::sample(SamplingRequest request,
                                                        std::function<void(const std::string&)> on_delta) {
   auto url = parse_provider_url(provider_.base_url);
   if (!url) co_return SamplingResult{"", "invalid base_url `" + provider_.base_url + "` of model provider " + provider_.id};
-  Json body = {{"model", model_}, {"input", responses_input(request.conversation)},
-               {"tools", responses_tools(model_)}, {"tool_choice", "auto"}, {"parallel_tool_calls", false},
+  Json body = {{"model", model_}, {"input", responses_input(request.conversation, request.subagent_tools)},
+               {"tools", responses_tools(model_, request.subagent_tools)}, {"tool_choice", "auto"}, {"parallel_tool_calls", false},
                {"stream", true}, {"store", false}};
   if (request.service_tier && *request.service_tier != "default") body["service_tier"] = *request.service_tier;
   http::request<http::string_body> http_request{http::verb::post, url->path + "/responses", 11};

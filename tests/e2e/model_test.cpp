@@ -49,6 +49,24 @@ TEST_CASE("the Responses API agent streams the model's reply", "[e2e][model]") {
   CHECK(daemon.close() == 0);
 }
 
+TEST_CASE("a message that comes without text deltas is the reply, as Codex takes it", "[e2e][model]") {
+  TempHome home;
+  MockModel model(home, Json::parse(R"([{"item": {"type": "message", "role": "assistant",
+      "content": [{"type": "output_text", "text": "Whole "}, {"type": "output_text", "text": "at once."}]}}])"));
+  model.write_config(home);
+  const Json hook = {{"type", "command"}, {"command", "cat > '" + (home.root / "stop.json").string() + "'"}};
+  home.write_hooks(Json{{"hooks", {{"Stop", {{{"hooks", {hook}}}}}}}}.dump());
+  Daemon daemon(home);
+  daemon.initialize();
+  const std::string thread = start_thread(daemon, home);
+  const auto messages = run_turn(daemon, thread, "hi");
+  CHECK(find(messages, "item/agentMessage/delta")["delta"] == "Whole at once.");
+  CHECK(turn_of(messages)["items"][0]["text"] == "Whole at once.");
+  std::ifstream stop(home.root / "stop.json");
+  CHECK(Json::parse(stop)["last_assistant_message"] == "Whole at once.");
+  CHECK(daemon.close() == 0);
+}
+
 TEST_CASE("a base_url with a host name is resolved (an IP literal is used as it is)", "[e2e][model]") {
   TempHome home;
   MockModel model(home, Json::parse(R"([{"text": "Reached by name.", "chunks": 1}])"));
