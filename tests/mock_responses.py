@@ -9,17 +9,44 @@ the next reply of SCRIPT (a JSON array), streamed as server-sent events:
   {"tool_call": {"call_id", "name", "arguments"}}   a function_call item, then response.completed
   {"custom_tool_call": {"call_id", "name", "input"}} a custom_tool_call item (a freeform tool such
                                  as apply_patch), then response.completed
+  {"item": {...}}                any output item as it is (a tool_search_call, a function_call with a
+                                 "namespace", ...), then response.completed
   {"status": 500}                an HTTP error with a JSON body
   {"cut": "partial text"}        one delta, then the connection closes without response.completed
+A reply with "for": "TEXT" goes only to a request whose messages contain TEXT (a sub-agent's, whose
+task has it), in order; the others go to requests whose messages contain no such TEXT (the parent's).
+"$AGENT" in a reply is replaced by the agent_id the request's first spawn_agent output holds.
 Each request body is appended to REQUESTS as one JSON line.
 """
 import http.server
 import json
 import ssl
 import sys
+import threading
 
 script = json.load(open(sys.argv[1]))
 requests_log = sys.argv[2]
+routes = [r["for"] for r in script if "for" in r]
+lock = threading.Lock()  # requests are served on threads of their own
+
+
+def next_reply(body):
+    """The first reply scripted for this request's sender (see "for")."""
+    messages = json.dumps([i for i in body.get("input", []) if i.get("type") == "message"])
+    route = next((r for r in routes if r in messages), None)
+    reply = {"text": "(the mock has no more replies)"}
+    with lock:
+        for n, candidate in enumerate(script):
+            if candidate.get("for") == route:
+                reply = script.pop(n)
+                break
+    if "$AGENT" in json.dumps(reply):
+        agent = ""
+        for i in body.get("input", []):
+            if i.get("type") == "function_call_output" and '"agent_id"' in i.get("output", "") and not agent:
+                agent = json.loads(i["output"])["agent_id"]
+        reply = json.loads(json.dumps(reply).replace("$AGENT", agent))
+    return reply
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -34,10 +61,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.flush()
 
     def do_POST(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
         with open(requests_log, "a") as log:
-            log.write(json.dumps(json.loads(body)) + "\n")
-        reply = script.pop(0) if script else {"text": "(the mock has no more replies)"}
+            log.write(json.dumps(body) + "\n")
+        reply = next_reply(body)
         if "status" in reply:
             payload = json.dumps({"error": {"message": "scripted failure"}}).encode()
             self.send_response(reply["status"])
@@ -55,7 +82,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.event({"type": "response.output_text.delta", "delta": reply["cut"]})
             self.close_connection = True
             return
-        if "tool_call" in reply:
+        if "item" in reply:
+            self.event({"type": "response.output_item.done", "item": reply["item"]})
+        elif "tool_call" in reply:
             call = reply["tool_call"]
             self.event({"type": "response.output_item.done",
                         "item": {"type": "function_call", "call_id": call["call_id"], "name": call["name"],

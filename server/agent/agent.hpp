@@ -20,12 +20,16 @@ namespace appserver {
 /// A tool call the model made: a function call (Responses API `function_call`, `arguments`
 /// the decoded JSON), such as `exec_command` (`{cmd, workdir?, timeout_ms?}`; `login`, `tty`,
 /// `yield_time_ms` are accepted), or a freeform tool call (`custom_tool_call`, its raw text in
-/// `input`), such as `apply_patch` (the patch).
+/// `input`), such as `apply_patch` (the patch). A function call may name a `namespace` (the
+/// sub-agent tools are `multi_agent_v1`'s); a `tool_search_call` (`tool_search` set, `name`
+/// empty, `arguments` its `{query, limit?}` object) asks the client to search deferred tools.
 struct ToolCall {
   std::string call_id;
   std::string name;
   nlohmann::json arguments;
   std::optional<std::string> input;  // set for a freeform (custom) tool call; `arguments` is then null
+  std::string tool_namespace;        // a function call's Responses API `namespace`, or empty
+  bool tool_search = false;          // a client-executed tool_search_call
 };
 
 struct SamplingRequest {
@@ -34,6 +38,9 @@ struct SamplingRequest {
   /// Set (on the thread's strand) when the turn is interrupted; the agent stops streaming.
   std::shared_ptr<const bool> cancelled = std::make_shared<bool>(false);
   std::optional<std::string> service_tier;  // sent as the Responses API `service_tier` unless "default"
+  /// Whether the model may find the sub-agent tools (`multi_agent_v1`) with `tool_search`: the
+  /// thread is shallower than agents.max_depth and the multi_agent feature is on.
+  bool subagent_tools = false;
 };
 
 /// Token counts of one model response (the Responses API `usage`; the built-in agent estimates

@@ -2,6 +2,7 @@
 #include "server/agent/builtin_agent.hpp"
 
 #include "protocol/json_parse.hpp"
+#include "server/subagents/subagent_tools.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -15,6 +16,15 @@
 namespace appserver {
 
 namespace asio = boost::asio;
+
+namespace {
+/// A call of one of the sub-agent tools: a function call in their `multi_agent_v1` namespace.
+ToolCall agent_call(std::string call_id, std::string name, nlohmann::json arguments) {
+  ToolCall call{std::move(call_id), std::move(name), std::move(arguments)};
+  call.tool_namespace = subagents::kNamespace;
+  return call;
+}
+}  // namespace
 
 std::vector<ToolCall> BuiltinAgent::tool_calls(const SamplingRequest& request) {
   std::size_t calls_so_far = 0;
@@ -49,8 +59,8 @@ std::vector<ToolCall> BuiltinAgent::tool_calls(const SamplingRequest& request) {
     for (const auto& [at, id] : spawned)
       if (at >= request.turn_start) targets.push_back(id);
     if (!targets.empty() && !waited_this_turn)
-      calls.push_back({"call_" + std::to_string(++calls_so_far), "wait_agent",
-                       {{"targets", targets}, {"timeout_ms", 600'000}}});
+      calls.push_back(agent_call("call_" + std::to_string(++calls_so_far), "wait_agent",
+                                 {{"targets", targets}, {"timeout_ms", 600'000}}));
     return calls;
   }
   // The sub-agent that `!send`, `!wait`, `!close` and `!resume` address: the last one spawned in
@@ -69,19 +79,24 @@ std::vector<ToolCall> BuiltinAgent::tool_calls(const SamplingRequest& request) {
       continue;
     }
     if (line.rfind("!agent ", 0) == 0) {  // a sub-agent with the rest of the line as its task
-      calls.push_back({"call_" + std::to_string(++calls_so_far), "spawn_agent", {{"message", line.substr(7)}}});
+      calls.push_back(agent_call("call_" + std::to_string(++calls_so_far), "spawn_agent", {{"message", line.substr(7)}}));
       continue;
     }
     if (!last_agent.empty()) {
       const auto next_id = [&] { return "call_" + std::to_string(++calls_so_far); };
       if (line.rfind("!send ", 0) == 0) {
-        calls.push_back({next_id(), "send_input", {{"target", last_agent}, {"message", line.substr(6)}}});
+        calls.push_back(agent_call(next_id(), "send_input", {{"target", last_agent}, {"message", line.substr(6)}}));
+        continue;
+      }
+      if (line.rfind("!redirect ", 0) == 0) {  // send_input with interrupt: true
+        calls.push_back(agent_call(next_id(), "send_input",
+                                   {{"target", last_agent}, {"message", line.substr(10)}, {"interrupt", true}}));
         continue;
       }
       if (line == "!wait" || line == "!close" || line == "!resume") {
-        if (line == "!wait") calls.push_back({next_id(), "wait_agent", {{"targets", {last_agent}}, {"timeout_ms", 600'000}}});
-        if (line == "!close") calls.push_back({next_id(), "close_agent", {{"target", last_agent}}});
-        if (line == "!resume") calls.push_back({next_id(), "resume_agent", {{"id", last_agent}}});
+        if (line == "!wait") calls.push_back(agent_call(next_id(), "wait_agent", {{"targets", {last_agent}}, {"timeout_ms", 600'000}}));
+        if (line == "!close") calls.push_back(agent_call(next_id(), "close_agent", {{"target", last_agent}}));
+        if (line == "!resume") calls.push_back(agent_call(next_id(), "resume_agent", {{"id", last_agent}}));
         continue;
       }
     }

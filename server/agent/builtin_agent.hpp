@@ -4,9 +4,10 @@
 // that starts with `!` (e.g. `!ls -la`) becomes an `exec_command` call (`!!cmd`: one that asks
 // to run outside the sandbox, sandbox_permissions "require_escalated" with a justification
 // naming the command; `!agent task`: a spawn_agent call whose sub-agent gets `task`, and once
-// spawned one wait_agent call for every sub-agent of the turn; `!send text`, `!wait`, `!close`,
-// `!resume`: send_input, wait_agent, close_agent, resume_agent on the last sub-agent spawned in
-// the conversation), and the lines from
+// spawned one wait_agent call for every sub-agent of the turn; `!send text`, `!redirect text`
+// (send_input with interrupt: true), `!wait`, `!close`, `!resume`: send_input, wait_agent,
+// close_agent, resume_agent on the last sub-agent spawned in an earlier turn; all in the
+// multi_agent_v1 namespace), and the lines from
 // `*** Begin Patch` to `*** End Patch` (the apply_patch format) become an `apply_patch` call
 // with those lines as its patch, in prompt order; once the outputs are back, the reply
 // summarises them ("I ran `cmd`; it returned: …", "I applied a patch; it returned: …").

@@ -1,15 +1,30 @@
 // Responses API input and tool shapes; see responses_format.hpp.
 #include "server/agent/responses_format.hpp"
 
+#include "server/subagents/subagent_tools.hpp"
+#include "server/tools/tool_search.hpp"
+
 namespace appserver {
 
 using Json = nlohmann::json;
 
-Json responses_input(const std::vector<ModelMessage>& conversation) {
+Json responses_input(const std::vector<ModelMessage>& conversation, bool subagent_tools) {
   Json input = Json::array();
+  if (subagent_tools)
+    input.push_back({{"type", "message"}, {"role", "developer"},
+                     {"content", {{{"type", "input_text"},
+                                   {"text", tool_search::deferred_namespaces_text({subagents::tool_namespace()})}}}}});
   for (const auto& m : conversation) {
     if (m.role == "function_call") {
-      input.push_back({{"type", "function_call"}, {"call_id", m.call_id}, {"name", m.name}, {"arguments", m.text}});
+      Json call = {{"type", "function_call"}, {"call_id", m.call_id}, {"name", m.name}, {"arguments", m.text}};
+      if (!m.tool_namespace.empty()) call["namespace"] = m.tool_namespace;
+      input.push_back(std::move(call));
+    } else if (m.role == "tool_search_call") {
+      input.push_back({{"type", "tool_search_call"}, {"call_id", m.call_id}, {"status", "completed"},
+                       {"execution", "client"}, {"arguments", Json::parse(m.text, nullptr, false)}});
+    } else if (m.role == "tool_search_output") {
+      input.push_back({{"type", "tool_search_output"}, {"call_id", m.call_id}, {"status", "completed"},
+                       {"execution", "client"}, {"tools", Json::parse(m.text, nullptr, false)}});
     } else if (m.role == "function_call_output") {
       input.push_back({{"type", "function_call_output"}, {"call_id", m.call_id}, {"output", m.text}});
     } else if (m.role == "custom_tool_call") {
@@ -82,9 +97,10 @@ eof_line: "*** End of File" LF
   return tool;
 }
 
-Json responses_tools(const std::string& model) {
+Json responses_tools(const std::string& model, bool subagent_tools) {
   Json tools = Json::array({exec_command_tool()});
   if (model_wants_apply_patch(model)) tools.push_back(apply_patch_tool());
+  if (subagent_tools) tools.push_back(tool_search::tool_spec());
   return tools;
 }
 

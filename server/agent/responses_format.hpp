@@ -11,8 +11,10 @@
 
 namespace appserver {
 
-/// The `input` array of a Responses request: messages, function calls and their outputs.
-nlohmann::json responses_input(const std::vector<ModelMessage>& conversation);
+/// The `input` array of a Responses request: messages, function calls (with their `namespace`)
+/// and their outputs, tool searches and what they found. With `subagent_tools` it starts with
+/// the developer message naming the deferred `multi_agent_v1` namespace (tools/tool_search.hpp).
+nlohmann::json responses_input(const std::vector<ModelMessage>& conversation, bool subagent_tools = false);
 
 /// The `exec_command` function tool as offered to the model.
 nlohmann::json exec_command_tool();
@@ -26,8 +28,8 @@ bool model_wants_apply_patch(const std::string& model);
 /// sends it; the model answers with a `custom_tool_call` whose `input` is the patch.
 nlohmann::json apply_patch_tool();
 
-/// The `tools` of a Responses request for `model`: exec_command, and apply_patch when the model
-/// asks for it.
-nlohmann::json responses_tools(const std::string& model);
+/// The `tools` of a Responses request for `model`: exec_command, apply_patch when the model
+/// asks for it, and `tool_search` when the sub-agent tools can be found (`subagent_tools`).
+nlohmann::json responses_tools(const std::string& model, bool subagent_tools = false);
 
 }  // namespace appserver

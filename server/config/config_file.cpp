@@ -18,7 +18,7 @@ namespace {
 // is a configWarning (and fatal under --strict-config).
 const std::set<std::string> kUsed = {"model", "model_provider", "model_providers", "approval_policy",
                                      "sandbox_mode", "sandbox_workspace_write", "service_tier", "features", "hooks",
-                                     "projects", "analytics"};
+                                     "projects", "analytics", "agents"};
 const std::set<std::string> kProviderKeys = {"name", "base_url", "wire_api", "env_key",
                                              "requires_openai_auth", "request_max_retries",
                                              "stream_max_retries", "stream_idle_timeout_ms"};
@@ -32,6 +32,34 @@ void unused_key(ConfigFile& config, const std::string& where, const std::string&
   config.unknown_keys.push_back(key);
   config.warnings.push_back(where + ": `" + key + "` is not a Codex 0.169 setting; ignored");
 }
+/// `[agents]` enabled / max_depth / max_threads and `[features] multi_agent`; a bad value is a
+/// warning and keeps the default (Codex refuses thread/start with a config error instead).
+void read_agents(const toml::table& table, const std::string& where, ConfigFile& config) {
+  auto& agents = config.agents;
+  if (auto multi = table["features"]["multi_agent"].value<bool>()) agents.enabled = *multi;
+  const auto node = table["agents"];
+  if (!node) return;
+  const auto* t = node.as_table();
+  if (!t) {
+    config.warnings.push_back(where + ": `agents` must be a table; ignored");
+    return;
+  }
+  if (auto enabled = (*t)["enabled"]; enabled) {
+    if (auto v = enabled.value<bool>()) agents.enabled = *v;
+    else config.warnings.push_back(where + ": `agents.enabled` must be a boolean; ignored");
+  }
+  auto count = [&](const char* key, int minimum, int& out) {
+    auto value = (*t)[key];
+    if (!value) return;
+    const auto v = value.value<std::int64_t>();
+    if (v && *v >= minimum && *v <= 1'000'000) out = static_cast<int>(*v);
+    else config.warnings.push_back(where + ": `agents." + key + "` must be an integer of at least " +
+                                   std::to_string(minimum) + "; using " + std::to_string(out));
+  };
+  count("max_depth", 0, agents.max_depth);
+  count("max_threads", 1, agents.max_threads);
+}
+
 }  // namespace
 
 const ModelProvider* ConfigFile::selected_provider() const {
@@ -138,6 +166,7 @@ ConfigFile load_config_file(const std::filesystem::path& path, const std::vector
   if (auto analytics = table["analytics"]; analytics && !analytics.is_table())
     config.warnings.push_back(where + ": `analytics` must be a table; ignored");
   config.analytics_enabled = table["analytics"]["enabled"].value_or(analytics_default);
+  read_agents(table, where, config);
   if (auto providers = table["model_providers"].as_table()) {
     for (const auto& [id, node] : *providers) {
       const std::string pid(id.str());

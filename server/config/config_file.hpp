@@ -44,6 +44,14 @@ struct ConfigFile {
   } workspace_write;
   std::optional<std::string> service_tier;  // `service_tier`: the Responses API tier of new threads
   bool analytics_enabled = false;      // [analytics] enabled: hook-run events to a local file
+  /// `[agents]` (Codex's keys and defaults): `enabled` (and the deprecated `[features]
+  /// multi_agent`) offers the sub-agent tools; a thread of depth `max_depth` (top level: 0)
+  /// cannot spawn; at most `max_threads` sub-agents of one tree are open at a time.
+  struct Agents {
+    bool enabled = true;
+    int max_depth = 1;
+    int max_threads = 6;
+  } agents;
   std::vector<std::string> warnings;  // "<path>: …", each becomes a configWarning
   std::set<std::string> overridden_keys;  // dotted keys set by -c/--enable/--disable (origin "sessionFlags")
   std::vector<std::string> unknown_keys;  // keys Codex 0.169 does not know either (--strict-config)

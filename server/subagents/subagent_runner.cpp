@@ -7,8 +7,9 @@
 // PostToolUse (tool names as Codex sends them: `spawn_agent`, `multi_agent_v1wait_agent`).
 // send_input starts a turn of an idle child or joins its running one, close_agent closes it
 // (interrupting a running turn), resume_agent reopens it. When a child's turn ends, the
-// parent's model gets Codex's <subagent_notification> before its next request. Not yet here:
-// the Responses API's tool_search that offers the tools.
+// parent's model gets Codex's <subagent_notification> before its next request. A Responses API
+// model finds the tools with tool_search (threads/tool_runner.cpp, tools/tool_search.hpp).
+// Limits ([agents] in config.toml): max_depth, and max_threads open sub-agents per tree.
 //
 // Threads: the parent's members are touched on its strand, the child's on the child's; they
 // reach each other only with asio::post.
@@ -32,17 +33,57 @@ using hooks::HookEventName;
 
 namespace {
 constexpr std::int64_t kDefaultWaitMs = 30'000, kMinWaitMs = 10'000, kMaxWaitMs = 3'600'000;  // Codex's
+constexpr const char* kThreadLimitReached = "collab spawn failed: agent thread limit reached";  // Codex's
+
+/// The task text of a spawn_agent / send_input call: `message`, else its `items`' text items
+/// joined by newlines. Other item kinds (images, mentions…) are refused, as is `fork_context`.
+std::optional<std::string> task_text(const ToolCall& call, std::string& error) {
+  const auto& args = call.arguments;
+  if (auto fork = args.find("fork_context"); fork != args.end() && fork->is_boolean() && fork->get<bool>()) {
+    error = call.name + ": fork_context is not supported by this server; put the context the agent needs in `message`";
+    return std::nullopt;
+  }
+  if (auto m = args.find("message"); m != args.end() && m->is_string() && !m->get<std::string>().empty())
+    return m->get<std::string>();
+  std::string text;
+  if (auto items = args.find("items"); items != args.end() && items->is_array())
+    for (const auto& item : *items) {
+      const std::string type = item.is_object() && item.contains("type") && item["type"].is_string()
+                                   ? item["type"].get<std::string>() : "";
+      if (type != "text" || !item.contains("text") || !item["text"].is_string()) {
+        error = call.name + ": only `text` items are supported by this server (got `" + type + "`)";
+        return std::nullopt;
+      }
+      text += (text.empty() ? "" : "\n") + item["text"].get<std::string>();
+    }
+  if (text.empty()) {
+    error = call.name + " needs a non-empty `message` (or text `items`)";
+    return std::nullopt;
+  }
+  return text;
+}
 }  // namespace
+
+std::shared_ptr<std::atomic<int>> LiveThread::open_agents() {
+  if (subagent_ && subagent_->open_agents) return subagent_->open_agents;
+  if (!tree_agents_) tree_agents_ = std::make_shared<std::atomic<int>>(0);
+  return tree_agents_;
+}
+
+bool LiveThread::may_spawn() const {
+  return ctx_.config.agents.enabled && (subagent_ ? subagent_->depth : 0) < ctx_.config.agents.max_depth;
+}
 
 void LiveThread::make_subagent(SubagentLink link) {
   subagent_ = std::move(link);
   session_start_source_.clear();  // a sub-agent runs SubagentStart instead
 }
 
-bool LiveThread::start_subagent_turn(std::string message, std::string root_turn_id) {
+bool LiveThread::start_subagent_turn(std::string message, std::string root_turn_id, std::string turn_id) {
   if (turn_running_) return false;
   if (subagent_) subagent_->pending = false;
   auto state = begin_turn();
+  if (!turn_id.empty()) state->turn.id = std::move(turn_id);
   state->turn.rootTurnId = std::move(root_turn_id);
   state->input = {v2::TextUserInput{std::move(message), {}}};
   spawn_turn(run_turn(state));
@@ -89,11 +130,21 @@ nlohmann::json LiveThread::subagent_status() const {
   return {{"completed", message}};
 }
 
-std::string LiveThread::accept_input(std::string message, std::string root_turn_id) {
+std::string LiveThread::accept_input(std::string message, std::string root_turn_id, bool interrupt) {
   if (subagent_ && subagent_->closed) return "";
   if (!turn_running_) {
     start_subagent_turn(std::move(message), std::move(root_turn_id));
     return active_turn_->turn.id;
+  }
+  if (interrupt) {  // the running turn is interrupted; the message starts the next one
+    std::string turn_id = ctx_.ids->next("turn");
+    if (!active_turn_->interrupted) stop_active_turn();
+    when_idle_.push_back([self = shared_from_this(), message = std::move(message), root = std::move(root_turn_id),
+                          turn_id]() mutable {
+      if (!self->start_subagent_turn(message, root, turn_id))
+        spdlog::warn("thread {}: send_input's message could not start turn {}: a turn runs", self->id_, turn_id);
+    });
+    return turn_id;
   }
   active_turn_->steers.push_back({{v2::TextUserInput{std::move(message), {}}}, std::nullopt});
   return active_turn_->turn.id;
@@ -101,17 +152,24 @@ std::string LiveThread::accept_input(std::string message, std::string root_turn_
 
 nlohmann::json LiveThread::close_subagent() {
   nlohmann::json previous = subagent_status();
-  if (subagent_) subagent_->closed = true;
+  if (subagent_ && !subagent_->closed) {
+    subagent_->closed = true;
+    if (subagent_->open_agents) --*subagent_->open_agents;  // its place in agents.max_threads is free
+  }
   interrupt_from_parent();
   return previous;
 }
 
-nlohmann::json LiveThread::resume_subagent() {
-  if (subagent_) {
+std::optional<nlohmann::json> LiveThread::resume_subagent(int max_threads) {
+  if (subagent_ && subagent_->closed) {
+    if (subagent_->open_agents && ++*subagent_->open_agents > max_threads) {
+      --*subagent_->open_agents;
+      return std::nullopt;
+    }
     subagent_->closed = false;
     subagent_->pending = true;
   }
-  return "pending_init";
+  return nlohmann::json("pending_init");
 }
 
 void LiveThread::queue_subagent_notification(std::string text) { subagent_notifications_.push_back(std::move(text)); }
@@ -140,12 +198,6 @@ void LiveThread::interrupt_children() {
 }
 
 asio::awaitable<void> LiveThread::run_subagent_tool(TurnState& turn, const ToolCall& call) {
-  if (call.name == "spawn_agent" && subagent_ && subagent_->depth >= subagents::kMaxDepth) {
-    // As Codex: past the depth limit the tools are not offered, and a call is not one it knows.
-    record_tool_output(turn, call, std::string("unsupported call: ") + subagents::kNamespace + call.name);
-    co_return;
-  }
-
   const hooks::HookInputContext context = hook_context(turn);
   const std::string tool_name = subagents::hook_tool_name(call.name);
   {
@@ -188,12 +240,21 @@ asio::awaitable<void> LiveThread::run_agent_control(TurnState& turn, const ToolC
   const char* key = call.name == "resume_agent" ? "id" : "target";
   const auto t = call.arguments.find(key);
   const std::string target = t != call.arguments.end() && t->is_string() ? t->get<std::string>() : "";
-  std::string message;
-  if (auto m = call.arguments.find("message"); m != call.arguments.end() && m->is_string()) message = m->get<std::string>();
-  if (target.empty() || (call.name == "send_input" && message.empty())) {
-    record_tool_output(turn, call, call.name + " needs `" + key + "`" + (call.name == "send_input" ? " and `message`" : ""));
+  if (target.empty()) {
+    record_tool_output(turn, call, call.name + " needs `" + key + "`");
     co_return;
   }
+  std::string message, error;
+  if (call.name == "send_input") {
+    auto text = task_text(call, error);
+    if (!text) {
+      record_tool_output(turn, call, error);
+      co_return;
+    }
+    message = std::move(*text);
+  }
+  const auto i = call.arguments.find("interrupt");
+  const bool interrupt = i != call.arguments.end() && i->is_boolean() && i->get<bool>();
   v2::CollabAgentToolCallItem item;
   item.id = call.call_id;
   item.tool = call.name == "send_input"  ? v2::CollabAgentTool::sendInput
@@ -213,8 +274,7 @@ asio::awaitable<void> LiveThread::run_agent_control(TurnState& turn, const ToolC
     item.status = v2::CollabAgentToolCallStatus::failed;
   } else if (call.name == "send_input") {
     const std::string root = turn.turn.rootTurnId.value_or(turn.turn.id);
-    // `interrupt: true` is not honoured yet: the message joins the running turn as without it.
-    const auto work = [child, message, root] { return child->accept_input(message, root); };
+    const auto work = [child, message, root, interrupt] { return child->accept_input(message, root, interrupt); };
     const std::string submission = co_await call_on(child->strand(), strand_, work);
     if (submission.empty()) {
       output = "agent " + target + " is closed; resume_agent it first";
@@ -225,13 +285,24 @@ asio::awaitable<void> LiveThread::run_agent_control(TurnState& turn, const ToolC
       item.status = v2::CollabAgentToolCallStatus::completed;
       state = v2::CollabAgentStatus::running;
     }
-  } else {
-    const bool closing = call.name == "close_agent";
-    const auto work = [child, closing] { return closing ? child->close_subagent() : child->resume_subagent(); };
+  } else if (call.name == "close_agent") {
+    const auto work = [child] { return child->close_subagent(); };
     const nlohmann::json status = co_await call_on(child->strand(), strand_, work);
-    output = nlohmann::json{{closing ? "previous_status" : "status", status}}.dump();
+    output = nlohmann::json{{"previous_status", status}}.dump();
     item.status = v2::CollabAgentToolCallStatus::completed;
-    state = closing ? v2::CollabAgentStatus::shutdown : v2::CollabAgentStatus::pendingInit;
+    state = v2::CollabAgentStatus::shutdown;
+  } else {
+    const auto work = [child, max = ctx_.config.agents.max_threads] { return child->resume_subagent(max); };
+    const std::optional<nlohmann::json> status = co_await call_on(child->strand(), strand_, work);
+    if (!status) {
+      output = "collab resume failed: agent thread limit reached";
+      item.status = v2::CollabAgentToolCallStatus::failed;
+      state = v2::CollabAgentStatus::shutdown;
+    } else {
+      output = nlohmann::json{{"status", *status}}.dump();
+      item.status = v2::CollabAgentToolCallStatus::completed;
+      state = v2::CollabAgentStatus::pendingInit;
+    }
   }
   item.agentsStates[target] = v2::CollabAgentState{state, std::nullopt};
   emit(v2::ItemCompletedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms(), std::nullopt});
@@ -251,12 +322,13 @@ asio::awaitable<void> LiveThread::finish_subagent_call(TurnState& turn, const To
 }
 
 asio::awaitable<void> LiveThread::run_spawn_agent(TurnState& turn, const ToolCall& call) {
-  const auto m = call.arguments.find("message");
-  const std::string message = m != call.arguments.end() && m->is_string() ? m->get<std::string>() : "";
-  if (message.empty()) {
-    record_tool_output(turn, call, "spawn_agent needs a non-empty `message`");
+  std::string error;
+  const auto text = task_text(call, error);
+  if (!text) {
+    record_tool_output(turn, call, error);
     co_return;
   }
+  const std::string& message = *text;
   v2::CollabAgentToolCallItem item;
   item.id = call.call_id;
   item.tool = v2::CollabAgentTool::spawnAgent;
@@ -265,6 +337,15 @@ asio::awaitable<void> LiveThread::run_spawn_agent(TurnState& turn, const ToolCal
   item.model = "";  // as the reference: known once spawned
   emit(v2::ItemStartedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms()});
 
+  // agents.max_threads: a place in the tree, taken now, given back by close_agent.
+  const auto slots = open_agents();
+  if (++*slots > ctx_.config.agents.max_threads) {
+    --*slots;
+    item.status = v2::CollabAgentToolCallStatus::failed;  // as the reference: no PostToolUse
+    emit(v2::ItemCompletedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms(), std::nullopt});
+    record_tool_output(turn, call, kThreadLimitReached);
+    co_return;
+  }
   const std::string session = subagent_ ? subagent_->session_id : id_;
   const int depth = subagent_ ? subagent_->depth + 1 : 1;
   const std::string nickname = subagents::nickname(ctx_.subagents_spawned++);
@@ -286,12 +367,13 @@ asio::awaitable<void> LiveThread::run_spawn_agent(TurnState& turn, const ToolCal
     child = LiveThread::create(ctx_, thread, settings_);
   } catch (const std::exception& e) {
     spdlog::error("thread {}: spawn_agent failed: {}", id_, e.what());
+    --*slots;
     item.status = v2::CollabAgentToolCallStatus::failed;
     emit(v2::ItemCompletedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms(), std::nullopt});
     record_tool_output(turn, call, std::string("spawn_agent failed: ") + e.what());
     co_return;
   }
-  child->make_subagent({id_, session, file_path(), depth, nickname, "default"});
+  child->make_subagent({id_, session, file_path(), depth, nickname, "default", false, true, slots});
   ctx_.registry.insert(child->id(), child);
   children_.push_back(child->id());
   std::vector<ConnectionPtr> clients;  // the child's notifications go to the parent's clients

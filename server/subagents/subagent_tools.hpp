@@ -3,6 +3,8 @@
 // names hooks see, and the nicknames children get. Pure, thread-safe.
 #pragma once
 
+#include "server/tools/tool_search.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <map>
@@ -10,14 +12,25 @@
 
 namespace appserver::subagents {
 
-/// The namespace of the tools (`multi_agent_v1`), and how deep sub-agents may nest: a child
-/// of depth 1 cannot spawn (Codex's default).
+/// The namespace of the tools (`multi_agent_v1`).
 inline constexpr const char* kNamespace = "multi_agent_v1";
-inline constexpr int kMaxDepth = 1;
 
-/// Whether `name` is one of the tools: spawn_agent, wait_agent (this build), send_input,
-/// close_agent, resume_agent (not yet: answered with an error).
+/// The limits (config.toml `[agents]`, Codex's keys and defaults): a thread of depth
+/// `max_depth` (a top-level thread has depth 0) cannot spawn, and a tree of threads holds at
+/// most `max_threads` open sub-agents (closing one frees its place).
+struct Limits {
+  int max_depth = 1;
+  int max_threads = 6;
+};
+
+/// Whether `name` (a function call in the `multi_agent_v1` namespace) is one of the tools:
+/// spawn_agent, wait_agent, send_input, close_agent, resume_agent.
 bool is_subagent_tool(const std::string& name);
+
+/// The `multi_agent_v1` namespace as the model finds it with tool_search: the five function
+/// tools with the parameters Codex 0.169 gives them (descriptions in our words), each
+/// `"defer_loading": true`.
+tool_search::Namespace tool_namespace();
 
 /// The tool name PreToolUse / PostToolUse see: `spawn_agent` for spawn, the namespace glued on
 /// for the others (`multi_agent_v1wait_agent`), as Codex 0.169 sends them.

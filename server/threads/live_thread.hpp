@@ -22,6 +22,7 @@
 #include <boost/asio/strand.hpp>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <deque>
 #include <filesystem>
 #include <functional>
@@ -142,14 +143,16 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
     std::string type = "default";
     bool closed = false;   // by close_agent, until resume_agent
     bool pending = true;   // no turn since spawn or resume: "pending_init"
+    /// The open sub-agents of the whole tree (agents.max_threads), shared by its threads.
+    std::shared_ptr<std::atomic<int>> open_agents;
   };
   /// Makes this new thread a sub-agent: no SessionStart; SubagentStart at its turns' start and
   /// SubagentStop instead of Stop. Call right after create(), before the thread is shared.
   void make_subagent(SubagentLink link);
   /// Starts a turn with the text `message` (the parent's spawn_agent or send_input), its
-  /// rootTurnId the parent's turn `root_turn_id`; no reply. On strand(); false when a turn
-  /// already runs.
-  bool start_subagent_turn(std::string message, std::string root_turn_id);
+  /// rootTurnId the parent's turn `root_turn_id` and its id `turn_id` (empty: a new one); no
+  /// reply. On strand(); false when a turn already runs.
+  bool start_subagent_turn(std::string message, std::string root_turn_id, std::string turn_id = "");
   /// Calls `done(completed, last agent message)` on this strand once no turn runs (at once when
   /// idle): `completed` when the last turn completed (not failed or interrupted).
   void when_turn_done(std::function<void(bool completed, std::string message)> done);
@@ -160,13 +163,15 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   /// resumed), "running", {"completed": last message}, "interrupted", {"errored": error},
   /// "shutdown" (closed). On strand().
   nlohmann::json subagent_status() const;
-  /// send_input: `message` starts a turn when idle, or joins the running one (as turn/steer);
-  /// returns that turn's id, or "" when the sub-agent is closed. On strand().
-  std::string accept_input(std::string message, std::string root_turn_id);
-  /// close_agent: the status before closing (the running turn is interrupted). resume_agent:
-  /// reopens it; "pending_init". On strand().
+  /// send_input: `message` starts a turn when idle, or joins the running one (as turn/steer),
+  /// or with `interrupt` interrupts the running one and starts the next turn once it ended;
+  /// returns the id of the turn that gets it, or "" when the sub-agent is closed. On strand().
+  std::string accept_input(std::string message, std::string root_turn_id, bool interrupt = false);
+  /// close_agent: the status before closing (the running turn is interrupted; its place in
+  /// agents.max_threads is given back). resume_agent: reopens it, "pending_init", or nullopt
+  /// when the tree already has `max_threads` open sub-agents. On strand().
   nlohmann::json close_subagent();
-  nlohmann::json resume_subagent();
+  std::optional<nlohmann::json> resume_subagent(int max_threads);
   /// A child's `<subagent_notification>` for this thread's model: it joins the model's input
   /// before the next model request (of the running turn, or of the next turn). On strand().
   void queue_subagent_notification(std::string text);
@@ -326,6 +331,13 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   std::vector<std::function<void()>> when_idle_;  // run (posted) once the running turn ends
   std::optional<SubagentLink> subagent_;          // set when this thread is a sub-agent
   std::vector<std::string> children_;             // the sub-agents this thread spawned, in order
+  /// The open sub-agents of this thread's tree: the link's for a sub-agent, else made by the
+  /// first spawn. Taken by spawn and resume, given back by close.
+  std::shared_ptr<std::atomic<int>> open_agents();
+  std::shared_ptr<std::atomic<int>> tree_agents_;
+  /// Whether this thread's model may find and call the sub-agent tools ([agents] enabled and
+  /// the thread shallower than agents.max_depth).
+  bool may_spawn() const;
   std::vector<std::string> subagent_notifications_;  // queued for the model's next request
   /// Records the queued sub-agent notifications as user context of `turn` (before a sample).
   void inject_subagent_notifications(TurnState& turn);

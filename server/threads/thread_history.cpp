@@ -101,6 +101,12 @@ void ThreadHistory::apply(std::string_view method, const protocol::Json& params)
     token_usage_ = decode_as<v2::ThreadTokenUsageUpdatedNotification>(params, "params");
   } else if (method == NotificationTraits<v2::ThreadUnarchivedNotification>::method) {
     archived_ = false;
+  } else if (method == kFunctionCallRecord && params.is_object() && params.value("toolSearch", false)) {
+    model_messages_.push_back({"tool_search_call", params.value("arguments", protocol::Json::object()).dump(),
+                               params.value("callId", ""), ""});
+  } else if (method == kFunctionCallOutputRecord && params.is_object() && params.value("toolSearch", false)) {
+    model_messages_.push_back({"tool_search_output", params.value("tools", protocol::Json::array()).dump(),
+                               params.value("callId", ""), ""});
   } else if (method == kFunctionCallRecord) {
     if (!params.is_object() || !params.contains("callId") || !params.contains("name"))
       throw protocol::DecodeError("params.callId: missing field");
@@ -109,7 +115,8 @@ void ThreadHistory::apply(std::string_view method, const protocol::Json& params)
                                  params["name"].get<std::string>()});
     else
       model_messages_.push_back({"function_call", params.value("arguments", protocol::Json::object()).dump(),
-                                 params["callId"].get<std::string>(), params["name"].get<std::string>()});
+                                 params["callId"].get<std::string>(), params["name"].get<std::string>(),
+                                 params.value("namespace", "")});
   } else if (method == kFunctionCallOutputRecord) {
     if (!params.is_object() || !params.contains("callId") || !params.contains("output"))
       throw protocol::DecodeError("params.output: missing field");

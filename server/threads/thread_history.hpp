@@ -18,11 +18,14 @@ namespace appserver {
 struct ModelMessage {
   /// "user" | "developer" | "assistant" | "function_call" (text = the arguments JSON) |
   /// "function_call_output" (text = the tool output) | "custom_tool_call" (text = the
-  /// freeform input, e.g. a patch) | "custom_tool_call_output" (text = the tool output)
+  /// freeform input, e.g. a patch) | "custom_tool_call_output" (text = the tool output) |
+  /// "tool_search_call" (text = the arguments JSON) | "tool_search_output" (text = the JSON
+  /// array of tools it found, Responses API namespace objects)
   std::string role;
   std::string text;
   std::string call_id;  // function calls and outputs
   std::string name;     // function calls: the tool name
+  std::string tool_namespace;  // function calls: the Responses API `namespace` (e.g. multi_agent_v1), or empty
   bool operator==(const ModelMessage&) const = default;
 };
 
@@ -32,11 +35,14 @@ inline constexpr std::string_view kDeveloperMessageRecord = "$/developerMessage"
 /// Internal stored record: context the model sees as a user message that is not a userMessage
 /// item (a thread/shellCommand's `<user_shell_command>` record). params: `{turnId, text}`.
 inline constexpr std::string_view kUserContextRecord = "$/userContext";
-/// Internal stored record: a tool call of the model. params: `{turnId, callId, name, arguments}`,
-/// or `{turnId, callId, name, input}` for a freeform (custom) tool call such as apply_patch.
+/// Internal stored record: a tool call of the model. params: `{turnId, callId, name, arguments}`
+/// plus `namespace` when it had one, or `{turnId, callId, name, input}` for a freeform (custom)
+/// tool call such as apply_patch, or `{turnId, callId, toolSearch: true, arguments}` for a
+/// client-executed `tool_search_call`.
 inline constexpr std::string_view kFunctionCallRecord = "$/functionCall";
 /// Internal stored record: what the model got back. params: `{turnId, callId, output}`, plus
-/// `"custom": true` when it answers a freeform tool call.
+/// `"custom": true` when it answers a freeform tool call; `{turnId, callId, toolSearch: true,
+/// tools}` (the JSON array a tool search found) for a tool_search_output.
 inline constexpr std::string_view kFunctionCallOutputRecord = "$/functionCallOutput";
 
 /// Internal stored record: thread/revert dropped the turn `beforeTurnId` and every later one

@@ -10,6 +10,7 @@
 #include "server/approvals/exec_approval.hpp"
 #include "server/sandbox/sandbox.hpp"
 #include "server/subagents/subagent_tools.hpp"
+#include "server/tools/tool_search.hpp"
 #include "server/threads/tool_texts.hpp"
 #include "server/tools/async_command.hpp"
 #include "server/tools/output_capture.hpp"
@@ -31,6 +32,8 @@ constexpr std::int64_t kDefaultCommandTimeoutMs = 60'000;
 void LiveThread::record_tool_output(const TurnState& turn, const ToolCall& call, const std::string& output) {
   protocol::Json params = {{"turnId", turn.turn.id}, {"callId", call.call_id}, {"output", output}};
   if (call.input) params["custom"] = true;
+  if (call.tool_search) params = {{"turnId", turn.turn.id}, {"callId", call.call_id}, {"toolSearch", true},
+                                  {"tools", protocol::Json::parse(output, nullptr, false)}};
   history_.apply(kFunctionCallOutputRecord, params);
   persist(kFunctionCallOutputRecord, params);
 }
@@ -40,16 +43,32 @@ asio::awaitable<void> LiveThread::run_tool(TurnState& turn, const ToolCall& call
     protocol::Json params = {{"turnId", turn.turn.id}, {"callId", call.call_id}, {"name", call.name}};
     if (call.input) params["input"] = *call.input;
     else params["arguments"] = call.arguments;
+    if (!call.tool_namespace.empty()) params["namespace"] = call.tool_namespace;
+    if (call.tool_search) params = {{"turnId", turn.turn.id}, {"callId", call.call_id}, {"toolSearch", true},
+                                    {"arguments", call.arguments}};
     history_.apply(kFunctionCallRecord, params);
     persist(kFunctionCallRecord, params);
   }
+  if (call.tool_search) {  // as the reference: no hook, no item; the model gets what was found
+    const auto found = may_spawn() ? tool_search::search({subagents::tool_namespace()}, call.arguments)
+                                   : protocol::Json::array();
+    record_tool_output(turn, call, found.dump());
+    co_return;
+  }
   if (call.input && call.name == "apply_patch") co_return co_await run_patch_tool(turn, call);
-  if (!call.input && subagents::is_subagent_tool(call.name)) co_return co_await run_subagent_tool(turn, call);
+  if (!call.tool_namespace.empty()) {
+    if (call.tool_namespace == subagents::kNamespace && subagents::is_subagent_tool(call.name) && may_spawn())
+      co_return co_await run_subagent_tool(turn, call);
+    record_tool_output(turn, call, unsupported_call(call.tool_namespace, call.name));
+    co_return;
+  }
   const auto cmd_it = call.arguments.find("cmd");
-  if (call.name != "exec_command" || cmd_it == call.arguments.end() || !cmd_it->is_string()) {
-    record_tool_output(turn, call,
-                       call.name != "exec_command" || call.input ? "unknown tool: " + call.name
-                                                                 : "exec_command needs a string argument `cmd`");
+  if (call.name != "exec_command" || call.input) {
+    record_tool_output(turn, call, call.input ? "unknown tool: " + call.name : unsupported_call("", call.name));
+    co_return;
+  }
+  if (cmd_it == call.arguments.end() || !cmd_it->is_string()) {
+    record_tool_output(turn, call, "exec_command needs a string argument `cmd`");
     co_return;
   }
   std::string command = cmd_it->get<std::string>();

@@ -21,6 +21,12 @@ inline std::string denied_command_output(const std::string& reason) {
 }
 
 /// The tool output when a PreToolUse rewrite has no string `command`.
+/// What the model gets for a call of a tool it was not offered (Codex 0.169's text): the
+/// namespace glued to the name, `unsupported call: multi_agent_v1foo`, `unsupported call: foo`.
+inline std::string unsupported_call(const std::string& tool_namespace, const std::string& name) {
+  return "unsupported call: " + tool_namespace + name;
+}
+
 inline constexpr const char* kRewriteWithoutCommand = "hook returned updatedInput without string field `command`";
 
 }  // namespace appserver

@@ -223,14 +223,14 @@ asio::awaitable<bool> LiveThread::sample_reply(TurnState& turn, std::vector<Tool
   const hooks::HookInputContext context = hook_context(turn);
   {  // PreModelRequest: observe-only; sees the request as the model will.
     hooks::HookInvocation invocation{HookEventName::preModelRequest, std::nullopt, [&] {
-      return hooks::pre_model_request_input(context, responses_input(history_.model_messages()),
-                                            responses_tools(agent_->model()), false);
+      return hooks::pre_model_request_input(context, responses_input(history_.model_messages(), may_spawn()),
+                                            responses_tools(agent_->model(), may_spawn()), false);
     }};
     co_await run_event(turn, std::move(invocation));
     if (turn.interrupted) co_return false;
   }
   SamplingRequest request{history_.model_messages(), turn.conversation_start, turn.agent_cancelled,
-                          settings_.service_tier};
+                          settings_.service_tier, may_spawn()};
   auto result = co_await agent_->sample(std::move(request), [&](const std::string& delta) {
     start_item();
     item->text += delta;
@@ -243,9 +243,15 @@ asio::awaitable<bool> LiveThread::sample_reply(TurnState& turn, std::vector<Tool
         output.push_back({{"type", "message"}, {"role", "assistant"},
                           {"content", {{{"type", "output_text"}, {"text", result.text}}}}});
       for (const auto& call : result.tool_calls)
-        if (call.input)
+        if (call.tool_search)
+          output.push_back({{"type", "tool_search_call"}, {"call_id", call.call_id}, {"status", "completed"},
+                            {"execution", "client"}, {"arguments", call.arguments}});
+        else if (call.input)
           output.push_back({{"type", "custom_tool_call"}, {"call_id", call.call_id}, {"name", call.name},
                             {"input", *call.input}});
+        else if (!call.tool_namespace.empty())
+          output.push_back({{"type", "function_call"}, {"call_id", call.call_id}, {"name", call.name},
+                            {"namespace", call.tool_namespace}, {"arguments", call.arguments.dump()}});
         else
           output.push_back({{"type", "function_call"}, {"call_id", call.call_id}, {"name", call.name},
                             {"arguments", call.arguments.dump()}});

@@ -50,3 +50,28 @@ TEST_CASE("an unfinished patch block is no tool call", "[agent]") {
   request.conversation = {{"user", "*** Begin Patch\n*** Add File: a.txt\n+hi"}};
   CHECK(BuiltinAgent::tool_calls(request).empty());
 }
+
+TEST_CASE("the sub-agent directives are calls in the multi_agent_v1 namespace, on the last agent spawned",
+          "[agent]") {
+  SamplingRequest request;
+  request.conversation = {{"user", "!agent a task"}};
+  auto calls = BuiltinAgent::tool_calls(request);
+  REQUIRE(calls.size() == 1);
+  CHECK(calls[0].name == "spawn_agent");
+  CHECK(calls[0].tool_namespace == "multi_agent_v1");
+  CHECK(calls[0].arguments == nlohmann::json{{"message", "a task"}});
+  // A later turn addresses the agent that spawn_agent returned.
+  request.conversation.push_back({"function_call", R"({"message":"a task"})", "call_1", "spawn_agent", "multi_agent_v1"});
+  request.conversation.push_back({"function_call_output", R"({"agent_id":"child-1","nickname":"Hume"})", "call_1", ""});
+  request.conversation.push_back({"assistant", "spawned"});
+  request.turn_start = request.conversation.size();
+  request.conversation.push_back({"user", "!send more\n!redirect other\n!wait\n!close\n!resume"});
+  calls = BuiltinAgent::tool_calls(request);
+  REQUIRE(calls.size() == 5);
+  for (const auto& call : calls) CHECK(call.tool_namespace == "multi_agent_v1");
+  CHECK(calls[0].arguments == nlohmann::json{{"target", "child-1"}, {"message", "more"}});
+  CHECK(calls[1].arguments == nlohmann::json{{"target", "child-1"}, {"message", "other"}, {"interrupt", true}});
+  CHECK(calls[2].name == "wait_agent");
+  CHECK(calls[3].arguments == nlohmann::json{{"target", "child-1"}});
+  CHECK(calls[4].arguments == nlohmann::json{{"id", "child-1"}});
+}

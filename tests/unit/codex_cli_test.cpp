@@ -118,6 +118,28 @@ TEST_CASE("overrides (-c) apply over config.toml, and only keys Codex does not k
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("[agents] and [features] multi_agent set the sub-agent limits; a bad value warns and keeps the default",
+          "[cli]") {
+  const auto dir = std::filesystem::temp_directory_path() / ("codex-agents-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "config.toml") << "[agents]\nmax_threads = 2\nmax_depth = 3\n";
+  ConfigFile config = load_config_file(dir / "config.toml", {});
+  CHECK(config.agents.enabled);
+  CHECK(config.agents.max_threads == 2);
+  CHECK(config.agents.max_depth == 3);
+  CHECK(config.warnings.empty());
+  const ConfigFile defaults = load_config_file(dir / "missing.toml", {});
+  CHECK((defaults.agents.enabled && defaults.agents.max_threads == 6 && defaults.agents.max_depth == 1));
+  config = load_config_file(dir / "config.toml", {"agents.max_threads=0", "agents.enabled=\"yes\""});
+  const std::string where = (dir / "config.toml").string();
+  CHECK(config.agents.max_threads == 6);
+  CHECK(config.warnings == std::vector<std::string>{where + ": `agents.enabled` must be a boolean; ignored",
+                                                    where + ": `agents.max_threads` must be an integer of at least 1; using 6"});
+  CHECK_FALSE(load_config_file(dir / "config.toml", {"features.multi_agent=false"}).agents.enabled);
+  CHECK_FALSE(load_config_file(dir / "config.toml", {"agents.enabled=false"}).agents.enabled);
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("the home is --home, else APP_SERVER_HOME, else CODEX_HOME, else ~/.app-server", "[cli]") {
   const char* saved_app = std::getenv("APP_SERVER_HOME");
   const char* saved_codex = std::getenv("CODEX_HOME");

@@ -1,4 +1,5 @@
 #include "protocol/methods.hpp"
+#include "server/agent/responses_format.hpp"
 #include "server/threads/thread_history.hpp"
 #include "server/threads/thread_store.hpp"
 #include "schema/schema_validator.hpp"
@@ -164,4 +165,30 @@ TEST_CASE("a $/revert record drops its turn and the later ones, with what the mo
   CHECK(history.turns().empty());
   CHECK(history.model_messages().empty());
   CHECK_THROWS_AS(history.apply("$/revert", Json{{"beforeTurnId", 5}}), protocol::DecodeError);
+}
+
+TEST_CASE("a tool search and a namespaced call are kept and replayed to the model as Codex replays them",
+          "[history]") {
+  using protocol::Json;
+  ThreadHistory history;
+  history.apply(kFunctionCallRecord, {{"turnId", "t"}, {"callId", "ts_1"}, {"toolSearch", true},
+                                      {"arguments", {{"query", "spawn agent"}}}});
+  const Json found = Json::array({{{"type", "namespace"}, {"name", "multi_agent_v1"}, {"tools", Json::array()}}});
+  history.apply(kFunctionCallOutputRecord, {{"turnId", "t"}, {"callId", "ts_1"}, {"toolSearch", true}, {"tools", found}});
+  history.apply(kFunctionCallRecord, {{"turnId", "t"}, {"callId", "c"}, {"name", "spawn_agent"},
+                                      {"namespace", "multi_agent_v1"}, {"arguments", {{"message", "m"}}}});
+  history.apply(kFunctionCallOutputRecord, {{"turnId", "t"}, {"callId", "c"}, {"output", "{}"}});
+  CHECK(responses_input(history.model_messages()) == Json::parse(R"([
+    {"type": "tool_search_call", "call_id": "ts_1", "status": "completed", "execution": "client",
+     "arguments": {"query": "spawn agent"}},
+    {"type": "tool_search_output", "call_id": "ts_1", "status": "completed", "execution": "client",
+     "tools": [{"type": "namespace", "name": "multi_agent_v1", "tools": []}]},
+    {"type": "function_call", "call_id": "c", "name": "spawn_agent", "namespace": "multi_agent_v1",
+     "arguments": "{\"message\":\"m\"}"},
+    {"type": "function_call_output", "call_id": "c", "output": "{}"}])"));
+  // With the sub-agent tools offered, a developer message names their namespace first.
+  const Json offered = responses_input(history.model_messages(), true);
+  CHECK(offered[0] == Json::parse(R"({"type": "message", "role": "developer", "content": [{"type": "input_text",
+    "text": "<tools>\nDeferred tool namespaces:\n- multi_agent_v1: Tools for spawning and managing sub-agents.\n</tools>"}]})"));
+  CHECK(offered.size() == 5);
 }
