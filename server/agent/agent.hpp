@@ -30,6 +30,9 @@ struct ToolCall {
   std::optional<std::string> input;  // set for a freeform (custom) tool call; `arguments` is then null
   std::string tool_namespace;        // a function call's Responses API `namespace`, or empty
   bool tool_search = false;          // a client-executed tool_search_call
+  /// A function call's `arguments` as the model wrote them (replayed to it verbatim, as Codex
+  /// does); empty when the call did not come from a model (the built-in agent's).
+  std::string arguments_text;
 };
 
 struct SamplingRequest {

@@ -144,10 +144,11 @@ class SseReader {
           }
         }
       } else if (item.value("type", "") == "function_call") {
-        Json arguments = protocol::parse_or_discard(item.value("arguments", "{}"));
+        const std::string text = string_member(item, "arguments");
+        Json arguments = protocol::parse_or_discard(text.empty() ? std::string_view("{}") : std::string_view(text));
         result_.tool_calls.push_back({item.value("call_id", ""), item.value("name", ""),
                                       arguments.is_discarded() ? Json::object() : arguments, std::nullopt,
-                                      string_member(item, "namespace")});
+                                      string_member(item, "namespace"), false, text});
       } else if (item.value("type", "") == "tool_search_call" && item.value("execution", "client") == "client") {
         // A search the client runs (tools/tool_search.hpp); `arguments` is an object here.
         const auto arguments = item.find("arguments");

@@ -62,6 +62,20 @@ std::optional<std::string> task_text(const ToolCall& call, std::string& error) {
   }
   return text;
 }
+/// A status as the tools report it (LiveThread::subagent_status) as an item's agent state.
+v2::CollabAgentState agent_state(const nlohmann::json& status) {
+  using S = v2::CollabAgentStatus;
+  if (status.is_object() && status.contains("completed"))
+    return {S::completed, status["completed"].is_string() ? status["completed"].get<std::string>() : ""};
+  if (status.is_object() && status.contains("errored"))
+    return {S::errored, status["errored"].is_string() ? status["errored"].get<std::string>() : ""};
+  const std::string s = status.is_string() ? status.get<std::string>() : "";
+  if (s == "running") return {S::running, std::nullopt};
+  if (s == "interrupted") return {S::interrupted, std::nullopt};
+  if (s == "shutdown") return {S::shutdown, std::nullopt};
+  if (s == "not_found") return {S::notFound, std::nullopt};
+  return {S::pendingInit, std::nullopt};
+}
 }  // namespace
 
 std::shared_ptr<std::atomic<int>> LiveThread::open_agents() {
@@ -168,6 +182,7 @@ std::optional<nlohmann::json> LiveThread::resume_subagent(int max_threads) {
     }
     subagent_->closed = false;
     subagent_->pending = true;
+    subagent_->notify_armed = true;
   }
   return nlohmann::json("pending_init");
 }
@@ -183,7 +198,10 @@ void LiveThread::inject_subagent_notifications(TurnState& turn) {
 }
 
 void LiveThread::notify_parent() {
-  if (!subagent_) return;
+  // Once per spawn or resume, as Codex 0.169: its watcher reports the first final status and
+  // ends (recorded: a send_input turn of an idle child brings no second notification, a turn
+  // after resume_agent does).
+  if (!subagent_ || !std::exchange(subagent_->notify_armed, false)) return;
   auto parent = ctx_.registry.find(subagent_->parent_id);
   if (!parent) return;
   std::string text = subagents::completion_notification(id_, subagent_status());
@@ -268,43 +286,46 @@ asio::awaitable<void> LiveThread::run_agent_control(TurnState& turn, const ToolC
   const auto child = ctx_.registry.find(target);
   const bool ours = child && std::find(children_.begin(), children_.end(), target) != children_.end();
   std::string output;
-  v2::CollabAgentStatus state = v2::CollabAgentStatus::notFound;
+  v2::CollabAgentState state{v2::CollabAgentStatus::notFound, std::nullopt};
   if (!ours) {
     output = "agent with id " + target + " not found";
     item.status = v2::CollabAgentToolCallStatus::failed;
   } else if (call.name == "send_input") {
     const std::string root = turn.turn.rootTurnId.value_or(turn.turn.id);
-    const auto work = [child, message, root, interrupt] { return child->accept_input(message, root, interrupt); };
-    const std::string submission = co_await call_on(child->strand(), strand_, work);
+    const auto work = [child, message, root, interrupt] {
+      nlohmann::json before = child->subagent_status();  // the item's state, as the reference reports it
+      return std::make_pair(child->accept_input(message, root, interrupt), std::move(before));
+    };
+    const auto [submission, before] = co_await call_on(child->strand(), strand_, work);
     if (submission.empty()) {
       output = "agent " + target + " is closed; resume_agent it first";
       item.status = v2::CollabAgentToolCallStatus::failed;
-      state = v2::CollabAgentStatus::shutdown;
+      state.status = v2::CollabAgentStatus::shutdown;
     } else {
       output = nlohmann::json{{"submission_id", submission}}.dump();
       item.status = v2::CollabAgentToolCallStatus::completed;
-      state = v2::CollabAgentStatus::running;
+      state = agent_state(before);
     }
   } else if (call.name == "close_agent") {
     const auto work = [child] { return child->close_subagent(); };
     const nlohmann::json status = co_await call_on(child->strand(), strand_, work);
     output = nlohmann::json{{"previous_status", status}}.dump();
     item.status = v2::CollabAgentToolCallStatus::completed;
-    state = v2::CollabAgentStatus::shutdown;
+    state = agent_state(status);  // as the reference: the state it had before closing
   } else {
     const auto work = [child, max = ctx_.config.agents.max_threads] { return child->resume_subagent(max); };
     const std::optional<nlohmann::json> status = co_await call_on(child->strand(), strand_, work);
     if (!status) {
       output = "collab resume failed: agent thread limit reached";
       item.status = v2::CollabAgentToolCallStatus::failed;
-      state = v2::CollabAgentStatus::shutdown;
+      state.status = v2::CollabAgentStatus::shutdown;
     } else {
       output = nlohmann::json{{"status", *status}}.dump();
       item.status = v2::CollabAgentToolCallStatus::completed;
-      state = v2::CollabAgentStatus::pendingInit;
+      state = agent_state(*status);
     }
   }
-  item.agentsStates[target] = v2::CollabAgentState{state, std::nullopt};
+  item.agentsStates[target] = state;
   emit(v2::ItemCompletedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms(), std::nullopt});
   co_await finish_subagent_call(turn, call, output);
 }
@@ -373,7 +394,7 @@ asio::awaitable<void> LiveThread::run_spawn_agent(TurnState& turn, const ToolCal
     record_tool_output(turn, call, std::string("spawn_agent failed: ") + e.what());
     co_return;
   }
-  child->make_subagent({id_, session, file_path(), depth, nickname, "default", false, true, slots});
+  child->make_subagent({id_, session, file_path(), depth, nickname, "default", false, true, false, true, slots});
   ctx_.registry.insert(child->id(), child);
   children_.push_back(child->id());
   std::vector<ConnectionPtr> clients;  // the child's notifications go to the parent's clients

@@ -143,6 +143,8 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
     std::string type = "default";
     bool closed = false;   // by close_agent, until resume_agent
     bool pending = true;   // no turn since spawn or resume: "pending_init"
+    bool started = false;  // SubagentStart ran (at its first turn)
+    bool notify_armed = true;  // the parent hears of the next turn's end (spawn, resume_agent)
     /// The open sub-agents of the whole tree (agents.max_threads), shared by its threads.
     std::shared_ptr<std::atomic<int>> open_agents;
   };

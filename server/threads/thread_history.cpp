@@ -114,7 +114,10 @@ void ThreadHistory::apply(std::string_view method, const protocol::Json& params)
       model_messages_.push_back({"custom_tool_call", input->get<std::string>(), params["callId"].get<std::string>(),
                                  params["name"].get<std::string>()});
     else
-      model_messages_.push_back({"function_call", params.value("arguments", protocol::Json::object()).dump(),
+      model_messages_.push_back({"function_call",
+                                 params.contains("argumentsText") && params["argumentsText"].is_string()
+                                     ? params["argumentsText"].get<std::string>()
+                                     : params.value("arguments", protocol::Json::object()).dump(),
                                  params["callId"].get<std::string>(), params["name"].get<std::string>(),
                                  params.value("namespace", "")});
   } else if (method == kFunctionCallOutputRecord) {

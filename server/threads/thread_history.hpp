@@ -36,7 +36,8 @@ inline constexpr std::string_view kDeveloperMessageRecord = "$/developerMessage"
 /// item (a thread/shellCommand's `<user_shell_command>` record). params: `{turnId, text}`.
 inline constexpr std::string_view kUserContextRecord = "$/userContext";
 /// Internal stored record: a tool call of the model. params: `{turnId, callId, name, arguments}`
-/// plus `namespace` when it had one, or `{turnId, callId, name, input}` for a freeform (custom)
+/// plus `namespace` when it had one and `argumentsText` (the model's own arguments string, what
+/// it is shown again) when it came from a model, or `{turnId, callId, name, input}` for a freeform (custom)
 /// tool call such as apply_patch, or `{turnId, callId, toolSearch: true, arguments}` for a
 /// client-executed `tool_search_call`.
 inline constexpr std::string_view kFunctionCallRecord = "$/functionCall";

@@ -44,6 +44,7 @@ asio::awaitable<void> LiveThread::run_tool(TurnState& turn, const ToolCall& call
     if (call.input) params["input"] = *call.input;
     else params["arguments"] = call.arguments;
     if (!call.tool_namespace.empty()) params["namespace"] = call.tool_namespace;
+    if (!call.arguments_text.empty() && !call.input) params["argumentsText"] = call.arguments_text;
     if (call.tool_search) params = {{"turnId", turn.turn.id}, {"callId", call.call_id}, {"toolSearch", true},
                                     {"arguments", call.arguments}};
     history_.apply(kFunctionCallRecord, params);

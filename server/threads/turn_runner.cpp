@@ -251,10 +251,11 @@ asio::awaitable<bool> LiveThread::sample_reply(TurnState& turn, std::vector<Tool
                             {"input", *call.input}});
         else if (!call.tool_namespace.empty())
           output.push_back({{"type", "function_call"}, {"call_id", call.call_id}, {"name", call.name},
-                            {"namespace", call.tool_namespace}, {"arguments", call.arguments.dump()}});
+                            {"namespace", call.tool_namespace},
+                            {"arguments", call.arguments_text.empty() ? call.arguments.dump() : call.arguments_text}});
         else
           output.push_back({{"type", "function_call"}, {"call_id", call.call_id}, {"name", call.name},
-                            {"arguments", call.arguments.dump()}});
+                            {"arguments", call.arguments_text.empty() ? call.arguments.dump() : call.arguments_text}});
       const std::string status = result.cancelled ? "cancelled" : result.error ? "failed" : "completed";
       return hooks::post_model_request_input(context, status, result.error, output, !result.tool_calls.empty(),
                                              result.text.empty() ? std::nullopt : std::optional(result.text));
@@ -309,15 +310,16 @@ asio::awaitable<void> LiveThread::run_turn(std::shared_ptr<TurnState> state) {
   drain_async_contexts(turn.turn.id);  // async hooks that finished while the thread was idle
   const hooks::HookInputContext context = hook_context(turn);
 
-  if (subagent_) {
-    // A sub-agent runs SubagentStart instead of SessionStart, at each of its turns' start (as
-    // Codex 0.169); its context reaches the sub-agent's model before the prompt.
+  if (subagent_ && !std::exchange(subagent_->started, true)) {
+    // A sub-agent runs SubagentStart instead of SessionStart, once, at its first turn's start
+    // (as Codex 0.169: not again for send_input or after resume_agent); its context reaches
+    // the sub-agent's model before the prompt.
     hooks::HookInvocation invocation{HookEventName::subagentStart, subagent_->type,
                                      [&] { return hooks::subagent_start_input(context, id_, subagent_->type); }};
     auto result = co_await run_event(turn, std::move(invocation));
     for (const auto& c : result.contexts) record_developer_message(turn.turn.id, c);
     if (turn.interrupted) co_return co_await finish_interrupted(turn);
-  } else if (!session_start_source_.empty()) {
+  } else if (!subagent_ && !session_start_source_.empty()) {
     const std::string source = std::exchange(session_start_source_, "");
     hooks::HookInvocation invocation{HookEventName::sessionStart, source,
                                      [&] { return hooks::session_start_input(context, source); }};

@@ -258,6 +258,21 @@ TEST_CASE("send_input runs the idle sub-agent again, close_agent and resume_agen
         std::string::npos);
   CHECK(text.find("I resumed the sub-agent; it returned:\n{\"status\":\"pending_init\"}") != std::string::npos);
   CHECK(text.find("{\"completed\":\"You said: \\\"third task\\\"") != std::string::npos);
+  // The items' agent states, as the reference reports them: close the state before closing,
+  // send_input the state it found (pending_init after a resume).
+  items = outputs(third);
+  CHECK(items["closeAgent"]["agentsStates"][child]["status"] == "completed");
+  CHECK(items["closeAgent"]["agentsStates"][child]["message"].get<std::string>().rfind("You said: \"second task\"", 0) == 0);
+  CHECK(items["resumeAgent"]["agentsStates"][child] == Json{{"status", "pendingInit"}, {"message", nullptr}});
+  CHECK(items["sendInput"]["agentsStates"][child] == Json{{"status", "pendingInit"}, {"message", nullptr}});
+  // SubagentStart ran once, at the first of the child's three turns (as Codex 0.169).
+  std::size_t starts = 0, prompts = 0;
+  for (const auto& p : hook_log(home)) {
+    starts += p["hook_event_name"] == "SubagentStart";
+    prompts += p["hook_event_name"] == "UserPromptSubmit" && p.contains("agent_id");
+  }
+  CHECK(starts == 1);
+  CHECK(prompts == 3);
   // The hooks named the tools as Codex does.
   std::set<std::string> names;
   for (const auto& p : hook_log(home))
