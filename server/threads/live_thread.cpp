@@ -2,6 +2,7 @@
 // turn_runner.cpp.
 #include "server/threads/live_thread.hpp"
 
+#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
 #include "server/threads/turn_state.hpp"
@@ -11,6 +12,8 @@
 #include <stdexcept>
 
 namespace appserver {
+
+namespace asio = boost::asio;
 
 LiveThread::LiveThread(ServerContext& ctx, std::string id, ThreadSettings settings)
     : ctx_(ctx), strand_(boost::asio::make_strand(ctx.io)), id_(std::move(id)),
@@ -70,8 +73,13 @@ void LiveThread::subscribe(const ConnectionPtr& connection) {
     return c && c->id() == connection->id();
   };
   std::erase_if(subscribers_, [](const ConnectionWeak& w) { return w.expired(); });
-  if (std::none_of(subscribers_.begin(), subscribers_.end(), same))
+  if (std::none_of(subscribers_.begin(), subscribers_.end(), same)) {
     subscribers_.push_back(connection);
+    // A sub-agent's notifications go to its parent's subscribers, also those that came later.
+    for (const auto& id : children_)
+      if (auto child = ctx_.registry.find(id))
+        asio::post(child->strand(), [child, connection] { child->subscribe(connection); });
+  }
 }
 
 bool LiveThread::unsubscribe(Connection::Id connection) {
@@ -80,6 +88,9 @@ bool LiveThread::unsubscribe(Connection::Id connection) {
     auto c = w.lock();
     return !c || c->id() == connection;
   });
+  for (const auto& id : children_)
+    if (auto child = ctx_.registry.find(id))
+      asio::post(child->strand(), [child, connection] { child->unsubscribe(connection); });
   return subscribers_.size() < before;
 }
 

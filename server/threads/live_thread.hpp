@@ -69,8 +69,10 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   const std::string& id() const { return id_; }
 
   // --- Everything below: call on strand() only. ---
+  /// Adds a subscriber (once); it is also subscribed to this thread's sub-agents (posted to
+  /// their strands), whose notifications go to the parent's subscribers.
   void subscribe(const ConnectionPtr& connection);
-  /// Removes a subscriber; false if it was not subscribed.
+  /// Removes a subscriber, from the sub-agents too; false if it was not subscribed here.
   bool unsubscribe(Connection::Id connection);
   /// The thread as clients see it; turns only when `include_turns`.
   v2::Thread snapshot(bool include_turns);

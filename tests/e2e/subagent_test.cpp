@@ -281,3 +281,27 @@ TEST_CASE("send_input runs the idle sub-agent again, close_agent and resume_agen
                                        "multi_agent_v1close_agent", "multi_agent_v1resume_agent"});
   CHECK(daemon.close() == 0);
 }
+
+TEST_CASE("a client that subscribes to the parent after the spawn gets the running sub-agent's notifications",
+          "[e2e][subagents][ws]") {
+  TempHome home;
+  Daemon daemon(home, {"--listen", "stdio://", "--listen", "ws://127.0.0.1:0"});
+  WsClient a(daemon.ws_url()), b(daemon.ws_url());
+  a.initialize("a");
+  b.initialize("b");
+  const std::string parent = a.request("thread/start", {{"cwd", home.workspace.string()}})["result"]["thread"]["id"];
+  a.request("turn/start", {{"threadId", parent}, {"input", {{{"type", "text"}, {"text", "!agent !sleep 2"}}}}});
+  std::string child;
+  while (child.empty())
+    for (const auto& m : a.until("item/completed"))
+      if (m.value("method", "") == "item/completed" && m["params"]["item"]["type"] == "collabAgentToolCall")
+        child = m["params"]["item"]["receiverThreadIds"][0];
+  // b comes later: thread/resume of the parent while the child runs its command.
+  CHECK(b.request("thread/resume", {{"threadId", parent}}).contains("result"));
+  auto seen = b.until("turn/completed");
+  CHECK(seen.back()["params"]["threadId"] == child);  // the child's turn ends first (the parent waits)
+  CHECK(find(seen, "turn/completed")["turn"]["status"] == "completed");
+  seen = b.until("turn/completed");
+  CHECK(seen.back()["params"]["threadId"] == parent);
+  CHECK(daemon.close() == 0);
+}
