@@ -17,6 +17,7 @@
 
 #include "hooks/hook_input.hpp"
 #include "server/subagents/subagent_tools.hpp"
+#include "server/support/run_blocking.hpp"
 
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
@@ -78,143 +79,6 @@ v2::CollabAgentState agent_state(const nlohmann::json& status) {
 }
 }  // namespace
 
-std::shared_ptr<std::atomic<int>> LiveThread::open_agents() {
-  if (subagent_ && subagent_->open_agents) return subagent_->open_agents;
-  if (!tree_agents_) tree_agents_ = std::make_shared<std::atomic<int>>(0);
-  return tree_agents_;
-}
-
-bool LiveThread::may_spawn() const {
-  return ctx_.config.agents.enabled && (subagent_ ? subagent_->depth : 0) < ctx_.config.agents.max_depth;
-}
-
-void LiveThread::make_subagent(SubagentLink link) {
-  subagent_ = std::move(link);
-  session_start_source_.clear();  // a sub-agent runs SubagentStart instead
-}
-
-bool LiveThread::start_subagent_turn(std::string message, std::string root_turn_id, std::string turn_id) {
-  if (turn_running_) return false;
-  if (subagent_) subagent_->pending = false;
-  auto state = begin_turn();
-  if (!turn_id.empty()) state->turn.id = std::move(turn_id);
-  state->turn.rootTurnId = std::move(root_turn_id);
-  state->input = {v2::TextUserInput{std::move(message), {}}};
-  spawn_turn(run_turn(state));
-  return true;
-}
-
-void LiveThread::when_turn_done(std::function<void(bool, std::string)> done) {
-  auto report = [self = shared_from_this(), done = std::move(done)] {
-    bool completed = false;
-    std::string message;
-    if (const auto& turns = self->history_.turns(); !turns.empty()) {
-      completed = turns.back().status == v2::TurnStatus::completed;
-      for (auto it = turns.back().items.rbegin(); it != turns.back().items.rend(); ++it)
-        if (const auto* m = std::get_if<v2::AgentMessageItem>(&*it)) {
-          message = m->text;
-          break;
-        }
-    }
-    done(completed, message);
-  };
-  if (turn_running_) when_idle_.push_back(std::move(report));
-  else report();
-}
-
-void LiveThread::interrupt_from_parent() {
-  if (turn_running_ && active_turn_ && !active_turn_->interrupted) stop_active_turn();
-}
-
-nlohmann::json LiveThread::subagent_status() const {
-  if (subagent_ && subagent_->closed) return "shutdown";
-  if (turn_running_) return "running";
-  const auto& turns = history_.turns();
-  if ((subagent_ && subagent_->pending) || turns.empty()) return "pending_init";
-  const v2::Turn& last = turns.back();
-  if (last.status == v2::TurnStatus::interrupted) return "interrupted";
-  if (last.status == v2::TurnStatus::failed)
-    return {{"errored", last.error ? last.error->message : std::string("the turn failed")}};
-  std::string message;
-  for (auto it = last.items.rbegin(); it != last.items.rend(); ++it)
-    if (const auto* m = std::get_if<v2::AgentMessageItem>(&*it)) {
-      message = m->text;
-      break;
-    }
-  return {{"completed", message}};
-}
-
-std::string LiveThread::accept_input(std::string message, std::string root_turn_id, bool interrupt) {
-  if (subagent_ && subagent_->closed) return "";
-  if (!turn_running_) {
-    start_subagent_turn(std::move(message), std::move(root_turn_id));
-    return active_turn_->turn.id;
-  }
-  if (interrupt) {  // the running turn is interrupted; the message starts the next one
-    std::string turn_id = ctx_.ids->next("turn");
-    if (!active_turn_->interrupted) stop_active_turn();
-    when_idle_.push_back([self = shared_from_this(), message = std::move(message), root = std::move(root_turn_id),
-                          turn_id]() mutable {
-      if (!self->start_subagent_turn(message, root, turn_id))
-        spdlog::warn("thread {}: send_input's message could not start turn {}: a turn runs", self->id_, turn_id);
-    });
-    return turn_id;
-  }
-  active_turn_->steers.push_back({{v2::TextUserInput{std::move(message), {}}}, std::nullopt});
-  return active_turn_->turn.id;
-}
-
-nlohmann::json LiveThread::close_subagent() {
-  nlohmann::json previous = subagent_status();
-  if (subagent_ && !subagent_->closed) {
-    subagent_->closed = true;
-    if (subagent_->open_agents) --*subagent_->open_agents;  // its place in agents.max_threads is free
-  }
-  interrupt_from_parent();
-  return previous;
-}
-
-std::optional<nlohmann::json> LiveThread::resume_subagent(int max_threads) {
-  if (subagent_ && subagent_->closed) {
-    if (subagent_->open_agents && ++*subagent_->open_agents > max_threads) {
-      --*subagent_->open_agents;
-      return std::nullopt;
-    }
-    subagent_->closed = false;
-    subagent_->pending = true;
-    subagent_->notify_armed = true;
-  }
-  return nlohmann::json("pending_init");
-}
-
-void LiveThread::queue_subagent_notification(std::string text) { subagent_notifications_.push_back(std::move(text)); }
-
-void LiveThread::inject_subagent_notifications(TurnState& turn) {
-  for (auto& text : std::exchange(subagent_notifications_, {})) {
-    const protocol::Json params = {{"turnId", turn.turn.id}, {"text", std::move(text)}};
-    history_.apply(kUserContextRecord, params);
-    persist(kUserContextRecord, params);
-  }
-}
-
-void LiveThread::notify_parent() {
-  // Once per spawn or resume, as Codex 0.169: its watcher reports the first final status and
-  // ends (recorded: a send_input turn of an idle child brings no second notification, a turn
-  // after resume_agent does).
-  if (!subagent_ || !std::exchange(subagent_->notify_armed, false)) return;
-  auto parent = ctx_.registry.find(subagent_->parent_id);
-  if (!parent) return;
-  std::string text = subagents::completion_notification(id_, subagent_status());
-  asio::post(parent->strand(), [parent, text = std::move(text)]() mutable {
-    parent->queue_subagent_notification(std::move(text));
-  });
-}
-
-void LiveThread::interrupt_children() {
-  for (const auto& id : children_)
-    if (auto child = ctx_.registry.find(id)) asio::post(child->strand(), [child] { child->interrupt_from_parent(); });
-}
-
 asio::awaitable<void> LiveThread::run_subagent_tool(TurnState& turn, const ToolCall& call) {
   const hooks::HookInputContext context = hook_context(turn);
   const std::string tool_name = subagents::hook_tool_name(call.name);
@@ -254,6 +118,34 @@ asio::awaitable<Result> call_on(LiveThread::Strand& target, LiveThread::Strand& 
 }
 }  // namespace
 
+asio::awaitable<std::shared_ptr<LiveThread>> LiveThread::subagent_thread(const std::string& id) {
+  if (auto live = ctx_.registry.find(id)) co_return live;
+  if (std::find(children_.begin(), children_.end(), id) == children_.end()) co_return nullptr;
+  // Not loaded (the daemon restarted since the spawn): read its file off the io thread.
+  const auto work = [store = &ctx_.store, id]() -> std::optional<LoadedThread> {
+    try {
+      return store->load(id);
+    } catch (const std::exception& e) {
+      spdlog::warn("sub-agent {}: cannot load its history: {}", id, e.what());
+      return std::nullopt;
+    }
+  };
+  auto loaded = co_await run_blocking(ctx_.file_io, work);
+  if (!loaded) co_return nullptr;
+  if (auto raced = ctx_.registry.find(id)) co_return raced;
+  std::shared_ptr<LiveThread> child;
+  try {
+    child = LiveThread::resume(ctx_, std::move(loaded->history), settings_);
+  } catch (const std::exception& e) {
+    spdlog::warn("thread {}: cannot resume sub-agent {}: {}", id_, id, e.what());
+    co_return nullptr;
+  }
+  child = ctx_.registry.insert(id, child);
+  for (const auto& weak : subscribers_)  // its notifications go to the parent's clients
+    if (auto c = weak.lock()) asio::post(child->strand(), [child, c] { child->subscribe(c); });
+  co_return child;
+}
+
 asio::awaitable<void> LiveThread::run_agent_control(TurnState& turn, const ToolCall& call) {
   const char* key = call.name == "resume_agent" ? "id" : "target";
   const auto t = call.arguments.find(key);
@@ -283,7 +175,7 @@ asio::awaitable<void> LiveThread::run_agent_control(TurnState& turn, const ToolC
   if (call.name == "send_input") item.prompt = message;
   emit(v2::ItemStartedNotification{item, id_, turn.turn.id, ctx_.clock->now_ms()});
 
-  const auto child = ctx_.registry.find(target);
+  const auto child = co_await subagent_thread(target);
   const bool ours = child && std::find(children_.begin(), children_.end(), target) != children_.end();
   std::string output;
   v2::CollabAgentState state{v2::CollabAgentStatus::notFound, std::nullopt};
@@ -442,6 +334,7 @@ asio::awaitable<void> LiveThread::run_wait_agent(TurnState& turn, const ToolCall
     bool timed_out = false;
     std::function<void()> finish;
   };
+  for (const auto& id : targets) co_await subagent_thread(id);  // loaded again after a restart
   auto wait = std::make_shared<Wait>();
   auto timer = std::make_shared<asio::steady_timer>(strand_, std::chrono::milliseconds(timeout_ms));
   // A named initiation, not a lambda built inside the co_await (run_blocking.hpp: GCC 12).

@@ -63,6 +63,7 @@ std::shared_ptr<LiveThread> LiveThread::resume(ServerContext& ctx, ThreadHistory
   live->history_ = std::move(history);
   live->log_ = ctx.store.open_log(id);
   live->session_start_source_ = std::move(session_start_source);
+  live->restore_subagent_link();  // a sub-agent stays one, a parent knows its sub-agents
   spdlog::info("thread {} resumed with {} turns", id, live->history_.turns().size());
   return live;
 }

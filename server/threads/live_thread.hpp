@@ -153,6 +153,10 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   /// Makes this new thread a sub-agent: no SessionStart; SubagentStart at its turns' start and
   /// SubagentStop instead of Stop. Call right after create(), before the thread is shared.
   void make_subagent(SubagentLink link);
+  /// After a restart (resume()): the sub-agents this thread spawned, from its stored spawnAgent
+  /// items, and, when its source is a sub-agent's, its link (parent, depth, nickname;
+  /// SubagentStart counted as run once it has turns).
+  void restore_subagent_link();
   /// Starts a turn with the text `message` (the parent's spawn_agent or send_input), its
   /// rootTurnId the parent's turn `root_turn_id` and its id `turn_id` (empty: a new one); no
   /// reply. On strand(); false when a turn already runs.
@@ -307,6 +311,9 @@ class LiveThread : public std::enable_shared_from_this<LiveThread> {
   boost::asio::awaitable<void> run_wait_agent(TurnState& turn, const ToolCall& call);
   /// send_input, close_agent, resume_agent: one call on the target's strand, one item.
   boost::asio::awaitable<void> run_agent_control(TurnState& turn, const ToolCall& call);
+  /// The live thread of sub-agent `id`: the loaded one, or one of this thread's sub-agents
+  /// loaded from its file (read on ctx.file_io) after a restart; null when neither.
+  boost::asio::awaitable<std::shared_ptr<LiveThread>> subagent_thread(const std::string& id);
   /// PostToolUse on a sub-agent tool's `output`, then what the model gets (its block reason
   /// replaces the output).
   boost::asio::awaitable<void> finish_subagent_call(TurnState& turn, const ToolCall& call, std::string output);

@@ -305,3 +305,39 @@ TEST_CASE("a client that subscribes to the parent after the spawn gets the runni
   CHECK(seen.back()["params"]["threadId"] == parent);
   CHECK(daemon.close() == 0);
 }
+
+TEST_CASE("after a restart the parent reaches its sub-agent again, and the sub-agent is still one",
+          "[e2e][subagents]") {
+  TempHome home;
+  home.write_hooks(hooks_json(home, kContext, ""));
+  std::string parent, child;
+  {
+    Daemon daemon(home);
+    daemon.initialize();
+    parent = start_thread(daemon, home);
+    for (const auto& m : find_all(run_parent_turn(daemon, parent, "!agent first task"), "item/completed"))
+      if (m["item"]["type"] == "collabAgentToolCall" && m["item"]["tool"] == "spawnAgent") child = m["item"]["receiverThreadIds"][0];
+    CHECK(daemon.close() == 0);
+  }
+  REQUIRE_FALSE(child.empty());
+  std::filesystem::remove(home.root / "hooks.jsonl");
+  Daemon daemon(home);
+  daemon.initialize();
+  CHECK(daemon.request("thread/resume", {{"threadId", parent}}).contains("result"));
+  // send_input and wait_agent load the sub-agent from its file; its turn runs its hooks as a sub-agent's.
+  auto messages = run_parent_turn(daemon, parent, "!send second task\n!wait");
+  CHECK(last_reply(messages, parent).find("{\"completed\":\"You said: \\\"second task\\\"") != std::string::npos);
+  CHECK(last_reply(messages, child).rfind("You said: \"second task\"", 0) == 0);
+  std::vector<std::string> child_events;
+  for (const auto& p : hook_log(home))
+    if (p.value("agent_id", "") == child) child_events.push_back(p["hook_event_name"]);
+  CHECK(child_events == std::vector<std::string>{"UserPromptSubmit", "SubagentStop"});  // no second SubagentStart
+  // A turn a client starts on the sub-agent itself runs SubagentStop too, not Stop.
+  CHECK(daemon.request("thread/resume", {{"threadId", child}}).contains("result"));
+  run_turn(daemon, child, "direct");
+  const auto payloads = hook_log(home);
+  CHECK(payloads.back()["hook_event_name"] == "SubagentStop");
+  CHECK(payloads.back()["agent_id"] == child);
+  CHECK(payloads.back()["last_assistant_message"].get<std::string>().rfind("You said: \"direct\"", 0) == 0);
+  CHECK(daemon.close() == 0);
+}
