@@ -113,7 +113,7 @@ TEST_CASE("a Responses model finds the sub-agent tools with tool_search, spawns 
   CHECK(daemon.close() == 0);
 }
 
-TEST_CASE("tool_search answers what Codex answers: no match, no query; calls it does not know are unsupported",
+TEST_CASE("tool_search answers what Codex answers: no match, no query, and calls it does not know are unsupported",
           "[e2e][subagents][model]") {
   TempHome home;
   MockModel model(home, Json::parse(R"([
@@ -146,7 +146,7 @@ TEST_CASE("tool_search answers what Codex answers: no match, no query; calls it 
   CHECK(daemon.close() == 0);
 }
 
-TEST_CASE("[agents] enabled = false offers no tool_search, and the tools are unsupported calls",
+TEST_CASE("agents.enabled = false offers no tool_search, and the tools are unsupported calls",
           "[e2e][subagents][model]") {
   TempHome home;
   MockModel model(home, Json::parse(R"([
@@ -166,7 +166,7 @@ TEST_CASE("[agents] enabled = false offers no tool_search, and the tools are uns
   CHECK(daemon.close() == 0);
 }
 
-TEST_CASE("agents.max_threads: a spawn past it fails with Codex's text; close_agent frees the place",
+TEST_CASE("agents.max_threads: a spawn past it fails with Codex's text, and close_agent frees the place",
           "[e2e][subagents]") {
   TempHome home;
   std::ofstream(home.home / "config.toml") << "[agents]\nmax_threads = 1\n";
@@ -201,7 +201,7 @@ TEST_CASE("agents.max_threads: a spawn past it fails with Codex's text; close_ag
   CHECK(daemon.close() == 0);
 }
 
-TEST_CASE("agents.max_depth = 2 lets a sub-agent spawn its own; its source says depth 2", "[e2e][subagents]") {
+TEST_CASE("agents.max_depth = 2 lets a sub-agent spawn its own, its source says depth 2", "[e2e][subagents]") {
   TempHome home;
   std::ofstream(home.home / "config.toml") << "[agents]\nmax_depth = 2\n";
   home.write_hooks(hooks_json(home, "", ""));

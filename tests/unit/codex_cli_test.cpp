@@ -118,7 +118,7 @@ TEST_CASE("overrides (-c) apply over config.toml, and only keys Codex does not k
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("[agents] and [features] multi_agent set the sub-agent limits; a bad value warns and keeps the default",
+TEST_CASE("config.toml agents and features.multi_agent set the sub-agent limits, a bad value warns and keeps the default",
           "[cli]") {
   const auto dir = std::filesystem::temp_directory_path() / ("codex-agents-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
