@@ -249,13 +249,12 @@ asio::awaitable<bool> LiveThread::sample_reply(TurnState& turn, std::vector<Tool
         else if (call.input)
           output.push_back({{"type", "custom_tool_call"}, {"call_id", call.call_id}, {"name", call.name},
                             {"input", *call.input}});
-        else if (!call.tool_namespace.empty())
-          output.push_back({{"type", "function_call"}, {"call_id", call.call_id}, {"name", call.name},
-                            {"namespace", call.tool_namespace},
-                            {"arguments", call.arguments_text.empty() ? call.arguments.dump() : call.arguments_text}});
-        else
-          output.push_back({{"type", "function_call"}, {"call_id", call.call_id}, {"name", call.name},
-                            {"arguments", call.arguments_text.empty() ? call.arguments.dump() : call.arguments_text}});
+        else {
+          protocol::Json item = {{"type", "function_call"}, {"call_id", call.call_id}, {"name", call.name},
+                                 {"arguments", call.arguments_text.empty() ? call.arguments.dump() : call.arguments_text}};
+          if (!call.tool_namespace.empty()) item["namespace"] = call.tool_namespace;
+          output.push_back(std::move(item));
+        }
       const std::string status = result.cancelled ? "cancelled" : result.error ? "failed" : "completed";
       return hooks::post_model_request_input(context, status, result.error, output, !result.tool_calls.empty(),
                                              result.text.empty() ? std::nullopt : std::optional(result.text));
