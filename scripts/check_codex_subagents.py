@@ -29,9 +29,10 @@ FIXTURES = os.path.join(ROOT, "tests", "unit", "fixtures", "codex_0.169_subagent
 RECORDER = os.path.join(ROOT, "scripts", "record_codex_subagent.py")
 SCENARIOS = ["spawn_wait", "stop_block", "depth_limit", "tool_search", "thread_limit", "send_idle"]
 OUR_TOOLS = {"exec_command", "apply_patch", "tool_search"}
-# Item fields left out (docs/protocol.md "Sub-agents"): this server's items carry no
-# startedAtMs/completedAtMs yet (no item type does), and it reports no reasoning effort for a
-# thread (it has no model catalog to take the default from).
+# Item fields left out (docs/protocol.md "Sub-agents"): the reference's items carry
+# startedAtMs/completedAtMs that its own generated v2 schema does not declare (this server
+# follows the schema), and this server reports no reasoning effort for a thread (it has no
+# model catalog to take the default from).
 COLLAB_LEFT_OUT = ("startedAtMs", "completedAtMs", "reasoningEffort")
 THEIR_PREAMBLE = ("You are Codex", "<skills_instructions>", "<permissions instructions>", "<environment_context>",
                   "<tools>")
