@@ -8,7 +8,9 @@ event, the same client. Compared, after normalizing ids, nicknames, paths and ti
   - what each model request carries: the tools of ours (exec_command, apply_patch, tool_search)
     and whether it names the deferred namespace; the function calls, tool searches and their
     outputs (what a search found by tool name, its order aside: docs/protocol.md "Sub-agents");
-    the user and hook-context messages — per sender (parent / child), in order;
+    the user and hook-context messages — per sender (parent / child), in order; the
+    <subagent_notification> messages by the last request (which request a notification joins
+    depends on whether the child finished before or during the parent's wait: a race in both);
   - every hook payload, whole (as multisets: the parent's and the child's hooks interleave);
   - every collabAgentToolCall item as completed, whole.
 Left out on purpose: the reference's own instructions, environment and permission messages
@@ -56,7 +58,7 @@ def normalized(value):
 
 def request_view(request):
     """What of a model request both servers send."""
-    kept, deferred = [], False
+    kept, notifications, deferred = [], [], False
     for item in request["input"]:
         if item.get("type") != "message":
             item = {k: v for k, v in item.items() if k != "id"}
@@ -71,9 +73,12 @@ def request_view(request):
             deferred = deferred or text.startswith("<tools>\nDeferred tool namespaces:\n- multi_agent_v1")
             if not text.startswith(THEIR_PREAMBLE):
                 parts.append(text)
-        if parts:
+        if parts and parts[0].startswith("<subagent_notification>"):
+            notifications.append(parts[0])
+        elif parts:
             kept.append({"role": item["role"], "text": parts})
-    return {"tools": sorted(t for t in request["tools"] if t in OUR_TOOLS), "deferred": deferred, "input": kept}
+    return {"tools": sorted(t for t in request["tools"] if t in OUR_TOOLS), "deferred": deferred, "input": kept,
+            "notifications": sorted(notifications)}
 
 
 def view(recording):
@@ -132,6 +137,8 @@ def main():
                     diff(f"{role} model request {n + 1} tools", x["tools"], y["tools"], problems)
                     diff(f"{role} model request {n + 1} deferred namespace", x["deferred"], y["deferred"], problems)
                     diff(f"{role} model request {n + 1} input", x["input"], y["input"], problems)
+                if ra:  # by the last request, the same notifications (when each arrives is a race)
+                    diff(f"{role} sub-agent notifications", ra[-1]["notifications"], rb[-1]["notifications"], problems)
                 continue
             diff(f"{role} model requests", ra, rb, problems)
         diff("hook payloads", a["hooks"], b["hooks"], problems)
