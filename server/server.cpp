@@ -7,6 +7,7 @@
 #include "server/agent/responses_agent.hpp"
 #include "server/exec/command_exec.hpp"
 #include "server/file_search/file_search.hpp"
+#include "server/support/run_blocking.hpp"
 #include "server/threads/live_thread.hpp"
 
 #include <boost/asio/post.hpp>
@@ -93,6 +94,20 @@ hooks::HookSet ServerContext::discover_hooks(const std::string& cwd, bool bypass
                            "): " + std::to_string(bypassed) + " untrusted hook" + (bypassed == 1 ? "" : "s") +
                            " will run");
   return set;
+}
+
+void ServerContext::load_thread(std::string id, asio::any_io_executor executor,
+                                std::function<void(std::optional<LoadedThread>)> done) {
+  if (!ThreadStore::valid_id(id)) return done(std::nullopt);  // no file to read: answer in order
+  auto work = [store = &store, id = std::move(id)]() -> std::optional<LoadedThread> {
+    try {
+      return store->load(id);
+    } catch (const std::exception& e) {  // out of memory for a huge file, say
+      spdlog::warn("thread {}: cannot load its history: {}", id, e.what());
+      return std::nullopt;
+    }
+  };
+  run_then(file_io, executor, std::move(work), std::move(done));
 }
 
 Server::Server(ServerOptions options)

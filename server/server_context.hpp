@@ -14,6 +14,7 @@
 #include "server/threads/thread_registry.hpp"
 #include "server/threads/thread_store.hpp"
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
 
@@ -23,6 +24,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -111,6 +113,16 @@ struct ServerContext {
   /// reads every file it touches; applying it writes them), so they never run on the io thread.
   /// Work posted here must not touch a thread's state; it hands its result back to the strand.
   boost::asio::thread_pool file_io{1};
+
+  /// Reads and replays the stored thread `id` (ThreadStore::load) on `file_io` — never on the
+  /// io thread: a long thread is tens of MB, seconds of parsing that every client would wait
+  /// behind — then calls `done` on `executor` with it: nullopt when there is no such thread or
+  /// its file cannot be read (logged). The thread may have been loaded meanwhile: `done` looks
+  /// in the registry again before it makes a LiveThread of it. An id that cannot name a thread
+  /// file (ThreadStore::valid_id: "../x", say) touches no file: `done(nullopt)` runs before this
+  /// returns, so its error is answered in request order. Call it on `executor`.
+  void load_thread(std::string id, boost::asio::any_io_executor executor,
+                   std::function<void(std::optional<LoadedThread>)> done);
 
   /// Hook discovery for `cwd` with this server's layers (system dir, home, project). With
   /// `bypass_trust` (or --dangerously-bypass-hook-trust) untrusted hooks run, and the set's

@@ -17,6 +17,9 @@
 // awaiting coroutine. The same holds for co_spawn with a coroutine lambda, which crashed the
 // same way. This is a plain async operation with no coroutine frame of its own; tested in
 // tests/unit/run_blocking_test.cpp.
+//
+// For code that is not a coroutine (request handlers), run_then(pool, executor, work, done)
+// does the same with a callback: `work()` on `pool`, then `done(result)` on `executor`.
 #pragma once
 
 #include <boost/asio/async_result.hpp>
@@ -45,6 +48,23 @@ boost::asio::awaitable<Result> run_blocking(boost::asio::thread_pool& pool, cons
         });
       },
       boost::asio::use_awaitable, work);
+}
+
+/// Runs `work()` (a plain callable, blocking file I/O) on `pool`, then `done(result)` on
+/// `executor` (a connection's or a thread's strand). The executor's io_context is kept running
+/// until `done` has run. `work` must return errors as values (an exception terminates) and must
+/// not touch state that lives on `executor`; `done` gets the result by rvalue. Call from any
+/// thread.
+template <class Executor, class Work, class Done>
+void run_then(boost::asio::thread_pool& pool, const Executor& executor, Work work, Done done) {
+  auto guard = boost::asio::make_work_guard(executor);
+  boost::asio::post(pool, [work = std::move(work), done = std::move(done), guard = std::move(guard)]() mutable {
+    auto result = work();
+    auto target = guard.get_executor();
+    boost::asio::post(target, [done = std::move(done), result = std::move(result), guard = std::move(guard)]() mutable {
+      done(std::move(result));
+    });
+  });
 }
 
 }  // namespace appserver

@@ -12,6 +12,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -49,4 +50,34 @@ TEST_CASE("run_blocking runs the work off the io thread and resumes on the corou
   CHECK(resumed_thread == io_thread);
   CHECK(resumed_in_strand);
   CHECK(counted.use_count() == 1);  // every copy the operation made is gone
+}
+
+TEST_CASE("run_then runs the work off the io thread, then the callback on its executor, and keeps io.run() going until then") {
+  asio::io_context io;
+  asio::thread_pool pool(1);
+  auto strand = asio::make_strand(io);
+  const auto io_thread = std::this_thread::get_id();
+  auto counted = std::make_shared<int>(0);
+  std::thread::id work_thread, done_thread;
+  bool done_in_strand = false;
+  std::vector<std::string> result;
+  appserver::run_then(
+      pool, strand,
+      [counted, &work_thread] {
+        work_thread = std::this_thread::get_id();
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));  // io.run() has nothing else to do meanwhile
+        return std::vector<std::string>(2, "loaded");
+      },
+      [counted, &done_thread, &done_in_strand, &result, &strand](std::vector<std::string> value) {
+        done_thread = std::this_thread::get_id();
+        done_in_strand = strand.running_in_this_thread();
+        result = std::move(value);
+      });
+  io.run();  // returns only once the callback has run: the work guard kept it alive
+  pool.join();
+  CHECK(result == std::vector<std::string>(2, "loaded"));
+  CHECK(work_thread != io_thread);
+  CHECK(done_thread == io_thread);
+  CHECK(done_in_strand);
+  CHECK(counted.use_count() == 1);
 }
