@@ -9,6 +9,8 @@
 
 namespace appserver {
 
+class LiveThread;
+
 class Handlers {
  public:
   explicit Handlers(ServerContext& ctx) : ctx_(ctx) {}
@@ -24,6 +26,16 @@ class Handlers {
   /// thread/fork once the source is known not to be writing a turn (handlers/thread_fork.cpp).
   void fork_thread(const ConnectionPtr& connection, protocol::v2::ThreadForkParams params,
                    Reply<protocol::v2::ThreadForkResponse> reply);
+  /// thread/fork once the file worker has read the source's file (`text`, replayed as
+  /// `source`): writes the copy (file worker), then loads it as a thread.
+  void fork_from(const ConnectionPtr& connection, protocol::v2::ThreadForkParams params,
+                 Reply<protocol::v2::ThreadForkResponse> reply, std::string text,
+                 std::optional<LoadedThread> source);
+  /// thread/resume's answer once `live` is registered: subscribes `connection` and replies;
+  /// `loaded_now` (this resume loaded it from its file) adds the idle status and hook warnings.
+  void attach_resumed(const ConnectionPtr& connection, const std::shared_ptr<LiveThread>& live,
+                      const protocol::v2::ThreadResumeParams& params,
+                      Reply<protocol::v2::ThreadResumeResponse> reply, bool loaded_now);
   ServerContext& ctx_;
 };
 

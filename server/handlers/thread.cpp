@@ -59,10 +59,13 @@ void Handlers::on_thread_start(const ConnectionPtr& connection, v2::ThreadStartP
 
 void Handlers::on_thread_resume(const ConnectionPtr& connection, v2::ThreadResumeParams params,
                                 Reply<v2::ThreadResumeResponse> reply) {
-  auto live = ctx_.registry.find(params.threadId);
-  const bool loaded_now = !live;
-  if (!live) {
-    auto loaded = ctx_.store.load(params.threadId);
+  if (auto live = ctx_.registry.find(params.threadId)) return attach_resumed(connection, live, params, reply, false);
+  // Not loaded: its file is read on the file worker; the rest runs back on this connection.
+  const std::string id = params.threadId;
+  ctx_.load_thread(id, connection->executor(),
+                   [this, connection, params = std::move(params), reply](std::optional<LoadedThread> loaded) {
+    // Another request may have loaded it while the file was read: that one is the thread.
+    if (auto live = ctx_.registry.find(params.threadId)) return attach_resumed(connection, live, params, reply, false);
     if (!loaded) return reply.error(protocol::invalid_request("thread not found: " + params.threadId));
     // The reference writes a thread's rollout at its first turn: a thread without one cannot
     // be resumed there, with this error. Ours has a file from thread/start; we answer the same.
@@ -72,6 +75,7 @@ void Handlers::on_thread_resume(const ConnectionPtr& connection, v2::ThreadResum
     auto cwd = resolve_cwd(params.cwd ? params.cwd : std::optional(loaded->history.thread().cwd),
                            ctx_.options.default_cwd, error);
     if (!cwd) return reply.error(protocol::invalid_params(error));
+    std::shared_ptr<LiveThread> live;
     try {
       live = LiveThread::resume(ctx_, std::move(loaded->history),
                                 settings_from(ctx_.config, *cwd, params.approvalPolicy, std::nullopt, params.config));
@@ -79,7 +83,13 @@ void Handlers::on_thread_resume(const ConnectionPtr& connection, v2::ThreadResum
       return reply.error(protocol::internal_error(std::string("cannot resume thread: ") + e.what()));
     }
     live = ctx_.registry.insert(params.threadId, live);
-  }
+    attach_resumed(connection, live, params, reply, true);
+  });
+}
+
+void Handlers::attach_resumed(const ConnectionPtr& connection, const std::shared_ptr<LiveThread>& live,
+                              const v2::ThreadResumeParams& params, Reply<v2::ThreadResumeResponse> reply,
+                              bool loaded_now) {
   const bool include_turns = !params.excludeTurns.value_or(false);
   post(live->strand(), [this, live, connection, reply, include_turns, loaded_now] {
     live->subscribe(connection);
@@ -92,7 +102,7 @@ void Handlers::on_thread_resume(const ConnectionPtr& connection, v2::ThreadResum
   });
 }
 
-void Handlers::on_thread_read(const ConnectionPtr&, v2::ThreadReadParams params,
+void Handlers::on_thread_read(const ConnectionPtr& connection, v2::ThreadReadParams params,
                               Reply<v2::ThreadReadResponse> reply) {
   const bool include_turns = params.includeTurns.value_or(false);
   if (auto live = ctx_.registry.find(params.threadId)) {
@@ -101,12 +111,14 @@ void Handlers::on_thread_read(const ConnectionPtr&, v2::ThreadReadParams params,
     });
     return;
   }
-  auto loaded = ctx_.store.load(params.threadId);
-  if (!loaded) return reply.error(protocol::invalid_request("thread not found: " + params.threadId));
-  v2::Thread thread = std::move(loaded->history.thread());
-  thread.status = v2::ThreadStatusNotLoaded{};
-  if (!include_turns) thread.turns.clear();
-  reply(v2::ThreadReadResponse{std::move(thread)});
+  const std::string id = params.threadId;
+  ctx_.load_thread(id, connection->executor(), [id, reply, include_turns](std::optional<LoadedThread> loaded) {
+    if (!loaded) return reply.error(protocol::invalid_request("thread not found: " + id));
+    v2::Thread thread = std::move(loaded->history.thread());
+    thread.status = v2::ThreadStatusNotLoaded{};
+    if (!include_turns) thread.turns.clear();
+    reply(v2::ThreadReadResponse{std::move(thread)});
+  });
 }
 
 void Handlers::on_thread_loaded_list(const ConnectionPtr&, v2::ThreadLoadedListParams,
@@ -146,7 +158,7 @@ void Handlers::on_thread_compact_start(const ConnectionPtr&, v2::ThreadCompactSt
   post(live->strand(), [live, reply] { live->start_compaction(reply); });
 }
 
-void Handlers::on_thread_turns_list(const ConnectionPtr&, v2::ThreadTurnsListParams params,
+void Handlers::on_thread_turns_list(const ConnectionPtr& connection, v2::ThreadTurnsListParams params,
                                     Reply<v2::ThreadTurnsListResponse> reply) {
   auto page = [params](std::vector<v2::Turn> turns) {
     std::reverse(turns.begin(), turns.end());  // newest first
@@ -164,9 +176,11 @@ void Handlers::on_thread_turns_list(const ConnectionPtr&, v2::ThreadTurnsListPar
     post(live->strand(), [live, reply, page] { reply(page(live->snapshot(true).turns)); });
     return;
   }
-  auto loaded = ctx_.store.load(params.threadId);
-  if (!loaded) return reply.error(protocol::invalid_request("thread not found: " + params.threadId));
-  reply(page(loaded->history.thread().turns));
+  const std::string id = params.threadId;
+  ctx_.load_thread(id, connection->executor(), [id, reply, page](std::optional<LoadedThread> loaded) {
+    if (!loaded) return reply.error(protocol::invalid_request("thread not found: " + id));
+    reply(page(std::move(loaded->history.thread().turns)));
+  });
 }
 
 }  // namespace appserver

@@ -76,7 +76,7 @@ std::variant<v2::ThreadItemsListResponse, protocol::RpcError> items_page(const s
 
 }  // namespace
 
-void Handlers::on_thread_items_list(const ConnectionPtr&, v2::ThreadItemsListParams params,
+void Handlers::on_thread_items_list(const ConnectionPtr& connection, v2::ThreadItemsListParams params,
                                     Reply<v2::ThreadItemsListResponse> reply) {
   auto answer = [reply, params](const std::vector<v2::Turn>& turns) {
     auto page = items_page(turns, params);
@@ -87,9 +87,11 @@ void Handlers::on_thread_items_list(const ConnectionPtr&, v2::ThreadItemsListPar
     post(live->strand(), [live, answer] { answer(live->snapshot(true).turns); });
     return;
   }
-  auto loaded = ctx_.store.load(params.threadId);
-  if (!loaded) return reply.error(protocol::invalid_request("thread not found: " + params.threadId));
-  answer(loaded->history.thread().turns);
+  const std::string id = params.threadId;
+  ctx_.load_thread(id, connection->executor(), [id, reply, answer](std::optional<LoadedThread> loaded) {
+    if (!loaded) return reply.error(protocol::invalid_request("thread not found: " + id));
+    answer(loaded->history.thread().turns);
+  });
 }
 
 }  // namespace appserver
