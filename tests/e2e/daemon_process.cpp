@@ -160,11 +160,11 @@ std::optional<Json> Peer::try_next(std::chrono::milliseconds timeout) {
   return message;
 }
 
-Json Peer::request(const std::string& method, Json params) {
+Json Peer::request(const std::string& method, Json params, std::chrono::milliseconds timeout) {
   const int id = next_id_++;
   send(Json{{"id", id}, {"method", method}, {"params", std::move(params)}});
   while (true) {
-    Json message = next();
+    Json message = next(timeout);
     if (!message.contains("method") && message.value("id", Json()) == Json(id)) {
       if (message.contains("result")) check_against_schema("result", method, message);
       return message;

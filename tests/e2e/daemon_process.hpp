@@ -60,8 +60,9 @@ class Peer {
   /// Like next(), but nullopt when the daemon closed the connection (killed, shut down).
   std::optional<Json> try_next(std::chrono::milliseconds timeout = 20s);
   /// Sends a request and returns the whole response message (`result` or `error`);
-  /// notifications that arrive first are kept in `notifications`.
-  Json request(const std::string& method, Json params);
+  /// notifications that arrive first are kept in `notifications`. Fails the test when no
+  /// message comes within `timeout`.
+  Json request(const std::string& method, Json params, std::chrono::milliseconds timeout = 20s);
   /// Messages up to and including the first notification named `method`.
   std::vector<Json> until(const std::string& method, std::chrono::milliseconds timeout = 20s);
   /// initialize + initialized.
